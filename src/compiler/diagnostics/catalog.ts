@@ -1,0 +1,44 @@
+// The one catalog of diagnostic codes. Codes are stable: tools and CI filters match on them.
+// TM0xxx come from loading (types, bundling, the sandbox); TM1xxx from the semantic rules;
+// TM3xxx from emit targets.
+import type { Severity } from "./diagnostic.ts";
+
+export interface CatalogEntry {
+  severity: Severity;
+  title: string;
+}
+
+export const catalog = {
+  TM0001: { severity: "error", title: "type error in a policy file" },
+  TM0002: { severity: "error", title: "import not allowed in a policy module" },
+  TM0003: { severity: "error", title: "policy module does not parse or bundle" },
+  TM0004: { severity: "error", title: "policy module threw while evaluating" },
+  TM0005: { severity: "error", title: "policy evaluation exceeded its time limit" },
+  TM0006: { severity: "error", title: "policy used a capability the sandbox does not give" },
+  TM0007: { severity: "error", title: "no policy files found" },
+  TM1001: { severity: "error", title: "route names a version the service does not declare" },
+  TM1002: { severity: "error", title: "split weights do not sum to 100" },
+  TM1003: { severity: "error", title: "one service is defined more than once" },
+  TM1004: { severity: "error", title: "route after a catch-all can never match" },
+  TM1005: { severity: "error", title: "route is shadowed by an identical earlier match" },
+  TM1006: { severity: "error", title: "invalid regular expression" },
+  TM1007: { severity: "warning", title: "retry budget is larger than the route timeout" },
+  TM1008: { severity: "warning", title: "non-idempotent method retried without opt-in" },
+  TM1009: { severity: "error", title: "authorization rule names an unknown service" },
+  TM1010: { severity: "error", title: "mirror sends to the route's own destination" },
+  TM1011: { severity: "error", title: "percentage out of range" },
+  TM1012: { severity: "error", title: "service declares no versions" },
+  TM1013: { severity: "error", title: "invalid duration" },
+  TM1014: { severity: "error", title: "mirror target is not a declared service or version" },
+  TM1015: { severity: "error", title: "mesh defaults missing or declared twice" },
+  TM1016: { severity: "error", title: "invalid service name, namespace or port" },
+  TM1017: { severity: "error", title: "route has no destination" },
+  TM1018: { severity: "error", title: "invalid fault injection" },
+  TM1019: { severity: "warning", title: "no catch-all route: unmatched requests get 404" },
+  TM1020: { severity: "error", title: "invalid retry policy" },
+  TM1021: { severity: "error", title: "invalid header change" },
+  TM1022: { severity: "error", title: "invalid connection limits or outlier detection" },
+  TM1023: { severity: "warning", title: "an allow rule is fully covered by a deny rule" },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type DiagnosticCode = keyof typeof catalog;

@@ -1,0 +1,132 @@
+// Bundles every policy module into one script with esbuild. Only the authoring API (`typemesh`) and
+// relative imports of other policy modules resolve; anything else (node:fs, a package, a URL) is refused
+// here, before any policy code runs.
+import * as esbuild from "esbuild";
+import path from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic.ts";
+import { dslDir, dslEntry, sandboxCollector } from "./paths.ts";
+import { relativePolicyPath } from "./policy-files.ts";
+
+export const BUNDLE_NAME = "typemesh-policies.js";
+export const RESULT_GLOBAL = "__typemeshDeclarations";
+
+export interface PolicyBundle {
+  code: string;
+  sourceMap: string;
+}
+
+function entrySource(files: readonly string[]): string {
+  const imports = files.map((file) => `import ${JSON.stringify(file)};`).join("\n");
+  return `${imports}\nimport { collectDeclarations } from ${JSON.stringify(sandboxCollector)};\n` +
+    `globalThis.${RESULT_GLOBAL} = collectDeclarations();\n`;
+}
+
+function sandboxImports(root: string): esbuild.Plugin {
+  return {
+    name: "typemesh-sandbox-imports",
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.path === "typemesh") return { path: dslEntry };
+        if (args.kind === "entry-point") return undefined;
+        const internal = args.importer.endsWith("<stdin>") || args.importer.startsWith(dslDir) ||
+          args.importer === sandboxCollector;
+        if (internal || args.path.startsWith("./") || args.path.startsWith("../")) {
+          const resolved = path.resolve(args.resolveDir, args.path);
+          if (internal || !path.relative(root, resolved).startsWith("..")) return undefined;
+        }
+        return {
+          errors: [{
+            text: `import "${args.path}" is not allowed: policy modules may import only "typemesh" ` +
+              `and other policy modules by relative path`,
+          }],
+        };
+      });
+    },
+  };
+}
+
+function toDiagnostic(root: string, message: esbuild.Message): Diagnostic {
+  const forbidden = message.pluginName === "typemesh-sandbox-imports";
+  const loc = message.location;
+  return {
+    code: forbidden ? "TM0002" : "TM0003",
+    severity: "error",
+    message: message.text,
+    ...(loc && {
+      location: {
+        file: relativePolicyPath(root, path.resolve(root, loc.file)),
+        line: loc.line,
+        column: loc.column + 1,
+      },
+    }),
+    ...(forbidden && {
+      hint: "policies are evaluated in a sandbox without files, network, environment or timers",
+    }),
+  };
+}
+
+function buildOptions(root: string, files: readonly string[]): esbuild.BuildOptions {
+  return {
+    stdin: { contents: entrySource(files), resolveDir: root, sourcefile: "<stdin>", loader: "ts" },
+    absWorkingDir: root,
+    bundle: true,
+    write: false,
+    format: "iife",
+    platform: "neutral",
+    target: "es2022",
+    outfile: path.join(root, BUNDLE_NAME),
+    sourcemap: "external",
+    logLevel: "silent",
+    plugins: [sandboxImports(root)],
+  };
+}
+
+function readResult(result: esbuild.BuildResult): PolicyBundle {
+  const files = result.outputFiles ?? [];
+  const code = files.find((f) => f.path.endsWith(".js"))?.text ?? "";
+  const sourceMap = files.find((f) => f.path.endsWith(".map"))?.text ?? "{}";
+  return { code, sourceMap };
+}
+
+export type BundleOutcome = { bundle: PolicyBundle; diagnostics: [] } | { bundle?: undefined; diagnostics: Diagnostic[] };
+
+function outcomeOf(root: string, run: () => Promise<esbuild.BuildResult>): Promise<BundleOutcome> {
+  return run().then(
+    (result) => ({ bundle: readResult(result), diagnostics: [] as [] }),
+    (error: { errors?: esbuild.Message[] }) => {
+      if (!error.errors) throw error;
+      return { diagnostics: error.errors.map((m) => toDiagnostic(root, m)) };
+    },
+  );
+}
+
+export function bundlePolicies(root: string, files: readonly string[]): Promise<BundleOutcome> {
+  return outcomeOf(root, () => esbuild.build(buildOptions(root, files)));
+}
+
+/** An incremental bundler for --watch: the same options, kept warm between rebuilds. */
+export interface IncrementalBundler {
+  rebuild(files: readonly string[]): Promise<BundleOutcome>;
+  dispose(): Promise<void>;
+}
+
+export function createIncrementalBundler(root: string): IncrementalBundler {
+  let context: esbuild.BuildContext | undefined;
+  let entryKey = "";
+  return {
+    async rebuild(files) {
+      const key = files.join("\n");
+      if (!context || key !== entryKey) {
+        await context?.dispose();
+        context = await esbuild.context(buildOptions(root, files));
+        entryKey = key;
+      }
+      const current = context;
+      return outcomeOf(root, () => current.rebuild());
+    },
+    async dispose() {
+      await context?.dispose();
+      context = undefined;
+    },
+  };
+}

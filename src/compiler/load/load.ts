@@ -1,0 +1,60 @@
+// The load phase: type-check, bundle, evaluate in the sandbox, and locate every declaration.
+// Collects every diagnostic it can; returns a PolicyGraph whenever evaluation succeeded (type errors
+// alone do not stop the semantic rules from running, as with tsc's "all errors at once").
+import path from "node:path";
+import type { Diagnostic } from "../diagnostics/diagnostic.ts";
+import { bundlePolicies, type IncrementalBundler } from "./bundle.ts";
+import { DEFAULT_EVAL_TIMEOUT_MS, evaluateBundle } from "./evaluate.ts";
+import { locateDeclaration } from "./locate.ts";
+import type { PolicyGraph } from "./policy-graph.ts";
+import { findPolicyFiles, relativePolicyPath } from "./policy-files.ts";
+import { createSourceMapper, policyFrame } from "./source-map.ts";
+import { PolicyTypeChecker } from "./type-check.ts";
+
+export interface LoadOptions {
+  evalTimeoutMs?: number;
+  /** Reused between loads by --watch. */
+  typeChecker?: PolicyTypeChecker;
+  bundler?: IncrementalBundler;
+}
+
+export interface LoadResult {
+  graph?: PolicyGraph;
+  diagnostics: Diagnostic[];
+}
+
+export async function loadPolicies(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const root = path.resolve(dir);
+  let files: string[];
+  try {
+    files = findPolicyFiles(root);
+  } catch (error) {
+    return { diagnostics: [{ code: "TM0007", severity: "error", message: `cannot read policies directory ${root}: ${(error as Error).message}` }] };
+  }
+  if (files.length === 0) {
+    return {
+      diagnostics: [{
+        code: "TM0007", severity: "error", message: `no *.policy.ts files under ${root}`,
+        hint: "run `typemesh init` to scaffold a policies directory",
+      }],
+    };
+  }
+  const checker = options.typeChecker ?? new PolicyTypeChecker(root);
+  const typed = checker.check(files);
+  const bundled = options.bundler ? await options.bundler.rebuild(files) : await bundlePolicies(root, files);
+  if (!bundled.bundle) return { diagnostics: [...typed.diagnostics, ...bundled.diagnostics] };
+
+  const mapper = createSourceMapper(root, bundled.bundle.sourceMap);
+  const evaluated = evaluateBundle(bundled.bundle, mapper, options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS);
+  if (!evaluated.declarations) return { diagnostics: [...typed.diagnostics, ...evaluated.diagnostics] };
+
+  const graph: PolicyGraph = { root, files: files.map((f) => relativePolicyPath(root, f)), meshes: [], services: [] };
+  for (const declaration of evaluated.declarations) {
+    const call = policyFrame(declaration.stack, mapper) ?? { file: "<unknown>", line: 1, column: 1 };
+    const site = locateDeclaration(root, typed.program, call);
+    const spec = (declaration.spec && typeof declaration.spec === "object" ? declaration.spec : {}) as Record<string, unknown>;
+    if (declaration.kind === "mesh") graph.meshes.push({ spec, site });
+    else graph.services.push({ spec, site });
+  }
+  return { graph, diagnostics: typed.diagnostics };
+}

@@ -1,0 +1,66 @@
+// Runs INSIDE the policy sandbox, after every policy module has evaluated: turns the declarations into
+// one JSON string. Only a string crosses back to the host, so no object of the sandbox (and no way back
+// into it) ever reaches the compiler. Service and version objects become {$service, $version} refs.
+import { takeDeclarations } from "../../dsl/registry.ts";
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function isRef(value: object): value is { kind: string; name?: string; service?: string; namespace: string; version?: string } {
+  return "kind" in value && (value.kind === "service" || value.kind === "version") && "namespace" in value;
+}
+
+function toJson(value: unknown, seen: Set<object>): Json | undefined {
+  switch (typeof value) {
+    case "undefined":
+      return undefined;
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value : { $invalid: `non-finite number ${String(value)}` };
+    case "function": {
+      // A thunk lets two services refer to each other despite circular imports.
+      let result: unknown;
+      try {
+        result = (value as () => unknown)();
+      } catch (error) {
+        return { $invalid: `function threw: ${String(error)}` };
+      }
+      return toJson(result, seen);
+    }
+    case "object": {
+      if (value === null) return null;
+      if (isRef(value)) {
+        return value.kind === "service"
+          ? { $service: `${value.namespace}/${value.name}` }
+          : { $service: `${value.namespace}/${value.service}`, $version: String(value.version) };
+      }
+      if (seen.has(value)) return { $invalid: "circular value" };
+      seen.add(value);
+      let out: Json;
+      if (Array.isArray(value)) {
+        out = value.map((item) => toJson(item, seen) ?? null);
+      } else {
+        const record: Record<string, Json> = {};
+        for (const [key, item] of Object.entries(value)) {
+          const converted = toJson(item, seen);
+          if (converted !== undefined) record[key] = converted;
+        }
+        out = record;
+      }
+      seen.delete(value);
+      return out;
+    }
+    default:
+      return { $invalid: `unsupported value of type ${typeof value}` };
+  }
+}
+
+export function collectDeclarations(): string {
+  const declarations = takeDeclarations().map((d) => ({
+    kind: d.kind,
+    stack: d.stack,
+    spec: toJson(d.value.kind === "service" ? d.value.spec : d.value.spec, new Set()) ?? null,
+  }));
+  return JSON.stringify(declarations);
+}
