@@ -16,6 +16,7 @@ export const catalog = {
   TM0005: { severity: "error", title: "policy evaluation exceeded its time limit" },
   TM0006: { severity: "error", title: "policy used a capability the sandbox does not give" },
   TM0007: { severity: "error", title: "no policy files found" },
+  TM0008: { severity: "error", title: "internal error: lowered IR failed its schema" },
   TM1001: { severity: "error", title: "route names a version the service does not declare" },
   TM1002: { severity: "error", title: "split weights do not sum to 100" },
   TM1003: { severity: "error", title: "one service is defined more than once" },
@@ -39,6 +40,8 @@ export const catalog = {
   TM1021: { severity: "error", title: "invalid header change" },
   TM1022: { severity: "error", title: "invalid connection limits or outlier detection" },
   TM1023: { severity: "warning", title: "an allow rule is fully covered by a deny rule" },
+  TM1024: { severity: "error", title: "a policy value has the wrong type or an unknown field" },
+  TM1025: { severity: "error", title: "a match compares more or fewer than one way, or names no HTTP method" },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type DiagnosticCode = keyof typeof catalog;

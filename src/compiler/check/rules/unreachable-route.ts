@@ -1,0 +1,40 @@
+// TM1004: routes are tried in order and the first match wins, so a route after a catch-all never
+// matches. TM1005: the same for a route whose every match repeats an earlier route's match exactly.
+import { isCatchAll, matchesOf } from "../context.ts";
+import type { Rule } from "../rule.ts";
+import type { RequestMatchSpec } from "../spec-shape.ts";
+
+function canonical(match: RequestMatchSpec): string {
+  const sortRecord = (r?: Record<string, unknown>) => Object.entries(r ?? {}).map(([k, v]) => [k.toLowerCase(), v]).sort();
+  const methods = match.method === undefined ? undefined : [match.method].flat().sort();
+  return JSON.stringify([match.path ?? null, sortRecord(match.headers), sortRecord(match.query), methods ?? null]);
+}
+
+export const unreachableRoute: Rule = {
+  name: "unreachable-route",
+  check(ctx) {
+    for (const service of ctx.services) {
+      const routes = service.spec.routes ?? [];
+      const catchAll = routes.findIndex(isCatchAll);
+      const seen = new Map<string, number>();
+      routes.forEach((route, r) => {
+        const label = route.name ?? `#${r + 1}`;
+        if (catchAll >= 0 && r > catchAll) {
+          const by = routes[catchAll]?.name ?? `#${catchAll + 1}`;
+          ctx.report("TM1004", service, ["routes", r],
+            `route ${label} of ${service.key} can never match: route ${by} before it matches every request`,
+            "move the catch-all route last");
+          return;
+        }
+        const keys = matchesOf(route).map(canonical);
+        const earlier = keys.map((k) => seen.get(k));
+        if (keys.length > 0 && earlier.every((e) => e !== undefined)) {
+          const by = routes[earlier[0]!]?.name ?? `#${earlier[0]! + 1}`;
+          ctx.report("TM1005", service, ["routes", r, "match"],
+            `route ${label} of ${service.key} can never match: route ${by} has the same match and comes first`);
+        }
+        keys.forEach((k) => { if (!seen.has(k)) seen.set(k, r); });
+      });
+    }
+  },
+};
