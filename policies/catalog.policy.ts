@@ -1,6 +1,7 @@
 // Product catalog: read-mostly, so retries are safe; permissive mTLS while a legacy batch job still
 // reads it in plaintext; a chaos header lets the demo inject faults on purpose.
 import { defineService } from "typemesh";
+import { checkout } from "./checkout.policy";
 
 export const catalog = defineService({
   name: "catalog",
@@ -41,7 +42,12 @@ export const catalog = defineService({
     { name: "writes", to: "v1", timeout: "2s" },
   ],
   authorization: {
-    // Nobody deletes products through the mesh; catalog admin runs out of band.
+    allow: [
+      // Anyone may read, including the legacy batch job that has no mesh identity yet.
+      { methods: ["GET", "HEAD"], paths: ["/search", "/products/*"] },
+      { from: [checkout] },
+    ],
+    // Nobody deletes products through the mesh, not even checkout: catalog admin runs out of band.
     deny: [{ methods: ["DELETE"] }],
   },
 });
