@@ -1,0 +1,60 @@
+// typemesh check [dir]: type-check and validate policies; --watch re-checks on every edit.
+import type { Command } from "commander";
+import path from "node:path";
+import { hasErrors, type Diagnostic } from "../compiler/diagnostics/diagnostic.ts";
+import { createCompileSession } from "../compiler/session.ts";
+import { UsageError } from "./errors.ts";
+import { formatDiagnostics } from "./format-diagnostics.ts";
+import { paletteFor } from "./palette.ts";
+import { watchPolicies } from "./watch.ts";
+
+export type FailOn = "error" | "warning";
+
+export function failed(diagnostics: readonly Diagnostic[], failOn: FailOn): boolean {
+  return failOn === "warning" ? diagnostics.length > 0 : hasErrors(diagnostics);
+}
+
+/** The documented JSON output of check (docs/cli.md). */
+export function checkReport(diagnostics: readonly Diagnostic[], durationMs: number) {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  return { schemaVersion: 1, ok: errors === 0, errors, warnings: diagnostics.length - errors, durationMs, diagnostics };
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command("check")
+    .description("type-check and validate the policies in a directory")
+    .argument("[dir]", "policies directory", "policies")
+    .option("--format <format>", "text or json", "text")
+    .option("--fail-on <severity>", "exit 1 on errors only (error) or on warnings too (warning)", "error")
+    .option("--watch", "re-check whenever a policy file changes")
+    .action(async (dir: string, opts: { format: string; failOn: FailOn; watch?: boolean }) => {
+      if (!["text", "json"].includes(opts.format)) throw new UsageError(`--format must be text or json, not ${opts.format}`);
+      if (!["error", "warning"].includes(opts.failOn)) throw new UsageError(`--fail-on must be error or warning, not ${opts.failOn}`);
+      const root = path.resolve(dir);
+      const session = createCompileSession(root);
+      const run = async () => {
+        const started = performance.now();
+        const { diagnostics } = await session.compile();
+        const durationMs = Math.round(performance.now() - started);
+        if (opts.format === "json") process.stdout.write(`${JSON.stringify(checkReport(diagnostics, durationMs))}\n`);
+        else process.stdout.write(`${formatDiagnostics(root, diagnostics, paletteFor(process.stdout))} (${durationMs} ms)\n`);
+        return diagnostics;
+      };
+      const diagnostics = await run();
+      if (!opts.watch) {
+        await session.dispose();
+        process.exitCode = failed(diagnostics, opts.failOn) ? 1 : 0;
+        return;
+      }
+      if (opts.format === "text") process.stdout.write(`Watching ${root} for changes (Ctrl-C to stop)\n`);
+      let running = Promise.resolve();
+      watchPolicies(root, () => {
+        running = running.then(async () => {
+          if (opts.format === "text") process.stdout.write("\nFile change detected. Checking…\n");
+          await run();
+        });
+      });
+      await new Promise(() => {});
+    });
+}

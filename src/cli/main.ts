@@ -1,0 +1,50 @@
+// `typemesh <command>`: one file per command registers itself here.
+import { Command, CommanderError } from "commander";
+import { readFileSync } from "node:fs";
+import { registerBuild } from "./build.ts";
+import { registerCheck } from "./check.ts";
+import { CommandError, EXIT, UsageError } from "./errors.ts";
+import { registerInit } from "./init.ts";
+import { registerSimulate } from "./simulate.ts";
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+export function createProgram(): Command {
+  const program = new Command("typemesh")
+    .description("Service-mesh policy as typed TypeScript: check, build, simulate, plan and run it.")
+    .version(pkg.version)
+    .showHelpAfterError()
+    .exitOverride()
+    .addHelpText("after", `
+Exit codes: 0 success, 1 policy errors or a failed operation, 2 changes (plan --detailed-exitcode),
+64 wrong usage. Documentation: docs/cli.md`);
+  registerCheck(program);
+  registerBuild(program);
+  registerSimulate(program);
+  registerInit(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await createProgram().parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version also end here, with exit code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`typemesh: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof CommandError) {
+      process.stderr.write(`typemesh: ${error.message}\n`);
+      return EXIT.failure;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv);
