@@ -1,5 +1,5 @@
 // Runs the type tests: the file must compile with no diagnostics, which also proves that every
-// @ts-expect-error line really is an error (an unused one is itself an error, TS2578).
+// expect-error directive really marks an error (an unused one is itself an error, TS2578).
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";

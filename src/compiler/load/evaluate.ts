@@ -61,7 +61,7 @@ function describeFailure(e: Failure, mapper: SourceMapper, timeoutMs: number): D
   }
   return {
     code: "TM0004", severity: "error", ...at,
-    message: `policy module threw: ${e.name ?? "Error"}: ${e.message ?? String(error)}`,
+    message: `policy module threw: ${e.name ?? "Error"}: ${e.message ?? "(no message)"}`,
   };
 }
 

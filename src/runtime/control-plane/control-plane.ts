@@ -1,0 +1,135 @@
+// The control plane: holds the bundle in force (with history in its state directory), the endpoint
+// registry and one session per proxy; serves the config stream and the admin API on one port. It never
+// carries request traffic.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import type { Bundle } from "../../compiler/emit/bundle.ts";
+import { consistencyProblems } from "../../compiler/ir/consistency.ts";
+import { handleAdmin } from "./admin-api.ts";
+import { BundleStore, type HistoryEntry } from "./bundle-store.ts";
+import { createConfigStream, STREAM_PATH } from "./config-stream.ts";
+import { sendJson } from "./http-helpers.ts";
+import { ProxySessions, type ProxyStatus } from "./proxy-sessions.ts";
+import { EndpointRegistry } from "./registry.ts";
+
+export interface ControlPlaneOptions {
+  stateDir: string;
+  adminToken: string;
+  joinToken?: string;
+  host?: string;
+  port?: number;
+  /** Endpoint changes are coalesced for this long before views are re-pushed (istiod debounces too). */
+  endpointDebounceMs?: number;
+  log?: (line: string) => void;
+}
+
+export type ApplyOutcome = { version: string; changed: boolean } | { error: string; problems: string[] };
+
+export class ControlPlane {
+  readonly adminToken: string;
+  private readonly store: BundleStore;
+  private readonly registry = new EndpointRegistry();
+  private readonly sessions = new ProxySessions(this.registry);
+  private bundle: Bundle | undefined;
+  private server: Server | undefined;
+  private stream: ReturnType<typeof createConfigStream> | undefined;
+  private publishTimer: NodeJS.Timeout | undefined;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: ControlPlaneOptions) {
+    this.adminToken = options.adminToken;
+    this.store = new BundleStore(path.resolve(options.stateDir));
+    this.bundle = this.store.current();
+    this.log = options.log ?? (() => {});
+  }
+
+  /** Applies a bundle that already passed readBundle or the compiler. Refuses an inconsistent one. */
+  apply(bundle: Bundle, source: string): ApplyOutcome {
+    const problems = consistencyProblems(bundle.ir);
+    if (problems.length > 0) return { error: "bundle is inconsistent", problems };
+    if (bundle.version === this.bundle?.version) return { version: bundle.version, changed: false };
+    this.store.record(bundle, source);
+    this.bundle = bundle;
+    this.log(`applied bundle ${bundle.version} from ${source}`);
+    this.sessions.publish(this.bundle);
+    return { version: bundle.version, changed: true };
+  }
+
+  rollback(version?: string): { version: string; changed: boolean } | { error: string; status: number } {
+    const history = this.store.entries();
+    const target = version ?? [...history].reverse().find((e) => e.version !== this.bundle?.version)?.version;
+    if (!target) return { error: "no earlier bundle to roll back to", status: 409 };
+    const bundle = this.store.load(target);
+    if (!bundle) return { error: `no bundle ${target} in the history`, status: 404 };
+    const outcome = this.apply(bundle, `rollback from ${this.bundle?.version ?? "none"}`);
+    return "error" in outcome ? { error: outcome.error, status: 409 } : outcome;
+  }
+
+  currentBundle(): Bundle | undefined {
+    return this.bundle;
+  }
+
+  history(): readonly HistoryEntry[] {
+    return this.store.entries();
+  }
+
+  status(): { bundle?: HistoryEntry; proxies: ProxyStatus[] } {
+    const entry = this.store.entries().at(-1);
+    return { ...(entry && { bundle: entry }), proxies: this.sessions.status() };
+  }
+
+  private schedulePublish(): void {
+    if (this.publishTimer) return;
+    this.publishTimer = setTimeout(() => {
+      this.publishTimer = undefined;
+      this.sessions.publish(this.bundle);
+    }, this.options.endpointDebounceMs ?? 50);
+  }
+
+  async listen(): Promise<{ url: string; port: number }> {
+    const stream = createConfigStream({
+      sessions: this.sessions,
+      ...(this.options.joinToken !== undefined && { joinToken: this.options.joinToken }),
+      onJoin: () => {
+        // A new endpoint changes other proxies' views too; the newcomer itself is served at once.
+        this.sessions.publish(this.bundle);
+        this.schedulePublish();
+      },
+    });
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://control-plane");
+      if (url.pathname === "/healthz") return sendJson(res, 200, { ok: true, bundle: this.bundle?.version ?? null });
+      if (url.pathname.startsWith("/api/")) {
+        handleAdmin(this, req, res, url).catch((error: Error) => sendJson(res, 500, { error: error.message }));
+        return;
+      }
+      sendJson(res, 404, { error: "not found" });
+    });
+    server.on("upgrade", (req, socket, head) => {
+      if (new URL(req.url ?? "/", "http://control-plane").pathname !== STREAM_PATH) return socket.destroy();
+      stream.handleUpgrade(req, socket, head);
+    });
+    this.stream = stream;
+    // A disconnect removes endpoints: re-push the views that named them.
+    this.sessions.onRemove = () => this.schedulePublish();
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.options.port ?? 15010, this.options.host ?? "127.0.0.1", () => resolve());
+    });
+    this.server = server;
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://${this.options.host ?? "127.0.0.1"}:${port}`, port };
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.publishTimer);
+    // Upgraded config-stream sockets are no longer the HTTP server's: end them first.
+    this.stream?.close();
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.server = undefined;
+  }
+}

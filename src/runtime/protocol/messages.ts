@@ -1,0 +1,74 @@
+// The config stream's wire messages (JSON text frames over a WebSocket), after Envoy's xDS: every push
+// carries a version and a nonce; the proxy answers ACK(version) or NACK(last good version, error).
+import type { ServiceIR } from "../../compiler/ir/schema.ts";
+
+/** A workload's inbound listener, where other proxies send its traffic. */
+export interface Endpoint {
+  proxyId: string;
+  version: string;
+  host: string;
+  port: number;
+}
+
+/** What one proxy needs of the mesh: its own inbound policy, the services it may call, their endpoints. */
+export interface ProxyView {
+  bundleVersion: string;
+  trustDomain: string;
+  self: { service: string; version: string };
+  /** The proxy's own service, when the bundle declares it. */
+  inbound?: ServiceIR;
+  /** Services this workload may call, sorted by id. */
+  outbound: ServiceIR[];
+  /** Services whose authorization refuses every request from this workload: answered 403 locally. */
+  denied: string[];
+  /** Endpoints of every outbound service and mirror target, by service id. */
+  endpoints: Record<string, Endpoint[]>;
+}
+
+export interface NodeInfo {
+  id: string;
+  /** Service name or "namespace/name". */
+  service: string;
+  version: string;
+  inbound: { host: string; port: number };
+}
+
+export type ProxyMessage =
+  | { type: "hello"; node: NodeInfo; lastGoodVersion?: string; token?: string }
+  | { type: "ack"; nonce: string; version: string }
+  | { type: "nack"; nonce: string; version: string; error: string };
+
+export type ControlPlaneMessage =
+  | { type: "snapshot"; nonce: string; version: string; view: ProxyView }
+  | { type: "error"; message: string };
+
+const isString = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 1024;
+
+/** Parses a frame from a proxy; undefined for anything that is not a well-formed message. */
+export function parseProxyMessage(text: string): ProxyMessage | undefined {
+  let m: Record<string, unknown>;
+  try {
+    m = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (!m || typeof m !== "object") return undefined;
+  if (m.type === "ack" && isString(m.nonce) && isString(m.version)) return { type: "ack", nonce: m.nonce, version: m.version };
+  if (m.type === "nack" && isString(m.nonce) && typeof m.version === "string" && typeof m.error === "string") {
+    return { type: "nack", nonce: m.nonce, version: m.version, error: m.error.slice(0, 4096) };
+  }
+  if (m.type === "hello" && m.node && typeof m.node === "object") {
+    const n = m.node as Record<string, unknown>;
+    const inbound = n.inbound as Record<string, unknown> | undefined;
+    if (!isString(n.id) || !isString(n.service) || !isString(n.version) || !inbound || !isString(inbound.host)) return undefined;
+    const port = inbound.port;
+    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+    return {
+      type: "hello",
+      node: { id: n.id, service: n.service, version: n.version, inbound: { host: inbound.host, port } },
+      ...(isString(m.lastGoodVersion) && { lastGoodVersion: m.lastGoodVersion }),
+      ...(isString(m.token) && { token: m.token }),
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,58 @@
+// What outbound and inbound listeners share: hop-by-hop header handling, request bodies, writing a
+// streamed upstream response, and client-abort signalling.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { pipeline } from "node:stream";
+import type { Headers, UpstreamResponse } from "./layers/types.ts";
+
+// RFC 9110 §7.6.1 connection-specific fields, plus the proxy's own identity header that callers must
+// not be able to forge end to end.
+const HOP_BY_HOP = new Set([
+  "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate",
+]);
+
+export function forwardableHeaders(raw: IncomingMessage["headers"]): Headers {
+  const out: Headers = {};
+  const listed = String(raw.connection ?? "").toLowerCase().split(",").map((s) => s.trim()).filter(Boolean);
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || listed.includes(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+export function hasBody(req: IncomingMessage): boolean {
+  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+}
+
+/** Aborted when the client disconnects before the response is complete. */
+export function clientAbortSignal(req: IncomingMessage, res: ServerResponse): AbortController {
+  const controller = new AbortController();
+  res.on("close", () => { if (!res.writableFinished) controller.abort(new Error("client closed the connection")); });
+  req.on("error", () => controller.abort(new Error("client request errored")));
+  return controller;
+}
+
+export function writeResponse(res: ServerResponse, response: UpstreamResponse, extra: Headers = {}): Promise<void> {
+  const headers: Headers = {};
+  for (const [name, value] of Object.entries(response.headers)) if (!HOP_BY_HOP.has(name.toLowerCase())) headers[name] = value;
+  Object.assign(headers, extra);
+  if (!res.headersSent) res.writeHead(response.status, headers);
+  return new Promise((resolve) => {
+    if (!response.body) {
+      res.end();
+      resolve();
+      return;
+    }
+    pipeline(response.body, res, () => resolve());
+  });
+}
+
+export function writeLocal(res: ServerResponse, status: number, reason: string, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = `${message}\n`;
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body), "x-typemesh-reason": reason });
+  res.end(body);
+}

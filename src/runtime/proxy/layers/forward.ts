@@ -1,0 +1,43 @@
+// The innermost layer: sends the request to the chosen endpoint over its keep-alive pool and streams
+// the response back. Connection failures become local 503s with a reason (Envoy's UF/UR).
+import type { Dispatcher } from "undici";
+import type { Upstreams } from "../upstreams.ts";
+import { localReply, type Handler, type Headers } from "./types.ts";
+
+const RETRYABLE_CONNECT = new Set(["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET", "EPIPE"]);
+
+export function connectionFailure(error: unknown): "connect-failure" | "reset" | undefined {
+  const code = (error as { code?: string }).code ?? "";
+  if (code === "ECONNREFUSED" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "EHOSTUNREACH") return "connect-failure";
+  if (RETRYABLE_CONNECT.has(code)) return "reset";
+  return undefined;
+}
+
+export function forward(upstreams: Upstreams): Handler {
+  return async (request) => {
+    const endpoint = request.endpoint;
+    if (!endpoint) return localReply(503, "no-healthy-upstream", `no endpoint for ${request.service.id}`);
+    const upstream = upstreams.get(endpoint);
+    upstream.inFlight++;
+    try {
+      const response = await upstream.pool.request({
+        method: request.method as Dispatcher.HttpMethod,
+        path: request.target,
+        headers: request.headers,
+        body: request.body ?? null,
+        signal: request.signal,
+      });
+      const done = () => { upstream.inFlight--; };
+      response.body.once("close", done);
+      return { status: response.statusCode, headers: response.headers as Headers, body: response.body };
+    } catch (error) {
+      upstream.inFlight--;
+      if (request.signal.aborted) throw error;
+      const failure = connectionFailure(error);
+      if (failure) {
+        return localReply(503, `upstream-${failure}`, `upstream ${endpoint.host}:${endpoint.port} (${request.service.id} ${endpoint.version}): ${(error as Error).message}`);
+      }
+      return localReply(502, "upstream-protocol-error", `upstream ${endpoint.host}:${endpoint.port}: ${(error as Error).message}`);
+    }
+  };
+}

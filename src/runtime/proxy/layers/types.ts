@@ -1,0 +1,46 @@
+// The shape every proxy layer shares. A layer wraps the next handler (linkerd2-proxy's stack, in
+// TypeScript): the route's stack is composed once when a config is applied and reads top to bottom.
+import { Readable } from "node:stream";
+import type { RouteIR, ServiceIR } from "../../../compiler/ir/schema.ts";
+import type { Endpoint } from "../../protocol/messages.ts";
+
+export type Headers = Record<string, string | string[]>;
+
+export interface OutboundRequest {
+  method: string;
+  /** Path with query string, as forwarded. */
+  target: string;
+  headers: Headers;
+  /** The request body stream, or undefined when the request has none. */
+  body: Readable | undefined;
+  service: ServiceIR;
+  route: RouteIR;
+  /** Chosen by the split layer. */
+  version?: string;
+  /** Chosen by the balancer. */
+  endpoint?: Endpoint;
+  /** Aborted when the client goes away (and, later, by timeouts). */
+  signal: AbortSignal;
+  source: { service: string; version: string };
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Headers;
+  body: Readable | null;
+  /** Set on replies the proxy made itself; names why (sent as x-typemesh-reason). */
+  reason?: string;
+}
+
+export type Handler = (request: OutboundRequest) => Promise<UpstreamResponse>;
+export type Layer = (next: Handler) => Handler;
+
+/** A reply made by the proxy, with the reason in a header and a one-line body. */
+export function localReply(status: number, reason: string, message: string): UpstreamResponse {
+  return {
+    status,
+    reason,
+    headers: { "content-type": "text/plain; charset=utf-8", "x-typemesh-reason": reason },
+    body: Readable.from([`${message}\n`]),
+  };
+}

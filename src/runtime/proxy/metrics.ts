@@ -1,0 +1,46 @@
+// Prometheus metrics with Istio's shape (istio_requests_total → typemesh_requests_total, same labels),
+// one registry per proxy so that several proxies in one process never mix their figures.
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+const REQUEST_LABELS = [
+  "reporter", "source_workload", "source_version", "destination_service", "destination_version",
+  "response_code", "response_flags", "connection_security_policy",
+] as const;
+
+export type RequestLabels = Record<(typeof REQUEST_LABELS)[number], string>;
+
+// Istio's default buckets for request duration, in milliseconds.
+const DURATION_BUCKETS = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000];
+
+export class ProxyMetrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({
+    name: "typemesh_requests_total", help: "Requests handled by the proxy, by outcome.", labelNames: REQUEST_LABELS, registers: [this.registry],
+  });
+  private readonly duration = new Histogram({
+    name: "typemesh_request_duration_milliseconds", help: "Time from request received to response complete.",
+    labelNames: REQUEST_LABELS, buckets: DURATION_BUCKETS, registers: [this.registry],
+  });
+  readonly connected = new Gauge({
+    name: "typemesh_proxy_control_plane_connected", help: "1 while the config stream to the control plane is up.", registers: [this.registry],
+  });
+  readonly configApplied = new Gauge({
+    name: "typemesh_proxy_config_applied_timestamp_seconds", help: "When the config in force was applied.", registers: [this.registry],
+  });
+  readonly configRejections = new Counter({
+    name: "typemesh_proxy_config_rejections_total", help: "Config pushes this proxy could not apply (NACKed).", registers: [this.registry],
+  });
+
+  constructor(readonly workload: { service: string; version: string }) {
+    this.registry.setDefaultLabels({});
+  }
+
+  observe(labels: RequestLabels, durationMs: number): void {
+    this.requests.inc(labels);
+    this.duration.observe(labels, durationMs);
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,80 @@
+// The outbound listener: the app sends plain HTTP here, naming the destination by Host header or as an
+// HTTP proxy (absolute-form request target). Resolves the service, matches a route, and runs that
+// route's stack on the router the request started with.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { splitTarget } from "../../compiler/simulate/match-request.ts";
+import { clientAbortSignal, forwardableHeaders, hasBody, writeLocal, writeResponse } from "./http-forwarding.ts";
+import type { Headers } from "./layers/types.ts";
+import type { ProxyMetrics } from "./metrics.ts";
+import type { Router } from "./router.ts";
+
+export interface OutboundContext {
+  router(): Router | undefined;
+  metrics: ProxyMetrics;
+  self: { service: string; version: string };
+}
+
+function destinationOf(req: IncomingMessage): { host: string; target: string } {
+  const url = req.url ?? "/";
+  if (/^https?:\/\//i.test(url)) {
+    const parsed = new URL(url);
+    return { host: parsed.host, target: `${parsed.pathname}${parsed.search}` };
+  }
+  return { host: req.headers.host ?? "", target: url };
+}
+
+export function handleOutbound(ctx: OutboundContext) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const router = ctx.router();
+    const { host, target } = destinationOf(req);
+    const labels = {
+      reporter: "source", source_workload: ctx.self.service, source_version: ctx.self.version,
+      destination_service: host.replace(/:\d+$/, ""), destination_version: "unknown", response_code: "0", response_flags: "-",
+      connection_security_policy: "none",
+    };
+    const finish = (status: number, flags = "-") => {
+      labels.response_code = String(status);
+      labels.response_flags = flags;
+      ctx.metrics.observe(labels, performance.now() - started);
+    };
+    if (!router) {
+      writeLocal(res, 503, "no-config", "this proxy has no config yet: is the control plane reachable?");
+      return finish(503, "no-config");
+    }
+    const resolution = router.resolve(host);
+    if (resolution.kind === "unknown") {
+      writeLocal(res, 404, "unknown-service", `no service ${JSON.stringify(host)} in the mesh`);
+      return finish(404, "unknown-service");
+    }
+    if (resolution.kind === "denied") {
+      labels.destination_service = resolution.id;
+      writeLocal(res, 403, "denied-by-policy", `${ctx.self.service} may not call ${resolution.id}`);
+      return finish(403, "denied-by-policy");
+    }
+    const { entry } = resolution;
+    labels.destination_service = entry.service.id;
+    const { path, query } = splitTarget(target);
+    const headers = forwardableHeaders(req.headers);
+    const selected = router.select(entry, { method: req.method ?? "GET", path, query, headers: headers as Record<string, string> });
+    if (!selected) {
+      writeLocal(res, 404, "no-route", `no route of ${entry.service.id} matches ${req.method} ${path}`);
+      return finish(404, "no-route");
+    }
+    const outgoing: Headers = { ...headers, "x-typemesh-source": ctx.self.service, "x-typemesh-source-version": ctx.self.version };
+    const abort = clientAbortSignal(req, res);
+    try {
+      const response = await selected.stack({
+        method: req.method ?? "GET", target, headers: outgoing, body: hasBody(req) ? req : undefined,
+        service: entry.service, route: selected.route, signal: abort.signal, source: ctx.self,
+      });
+      labels.destination_version = String(response.headers["x-typemesh-version"] ?? "unknown");
+      await writeResponse(res, response);
+      finish(response.status, response.reason ?? "-");
+    } catch (error) {
+      if (abort.signal.aborted) return finish(499, "client-closed");
+      writeLocal(res, 500, "proxy-error", `proxy error: ${(error as Error).message}`);
+      finish(500, "proxy-error");
+    }
+  };
+}

@@ -1,0 +1,137 @@
+// A typemesh sidecar: outbound listener (the app's calls), inbound listener (calls to the app), admin
+// port, and the config stream. Holds exactly one router at a time and swaps it atomically.
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ProxyView } from "../protocol/messages.ts";
+import { handleAdmin } from "./admin.ts";
+import { ConfigClient } from "./config-client.ts";
+import { handleInbound } from "./inbound.ts";
+import { lastGoodFile, loadLastGood, saveLastGood } from "./last-good.ts";
+import { ProxyMetrics } from "./metrics.ts";
+import { handleOutbound } from "./outbound.ts";
+import { buildRouter, type Router } from "./router.ts";
+import { Upstreams } from "./upstreams.ts";
+
+export interface ProxyOptions {
+  service: string;
+  version: string;
+  app: { host: string; port: number };
+  controlPlane: string;
+  host?: string;
+  outboundPort?: number;
+  inboundPort?: number;
+  adminPort?: number;
+  stateDir: string;
+  id?: string;
+  joinToken?: string;
+  maxViewBytes?: number;
+  log?: (line: string) => void;
+}
+
+export interface ProxyPorts {
+  outbound: number;
+  inbound: number;
+  admin: number;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+export class Proxy {
+  readonly id: string;
+  readonly metrics: ProxyMetrics;
+  private router: Router | undefined;
+  private appliedAt: string | undefined;
+  private readonly upstreams = new Upstreams();
+  private readonly servers: Server[] = [];
+  private client: ConfigClient | undefined;
+  private connected = false;
+  private readonly log: (line: string) => void;
+  private readonly stateFile: string;
+
+  constructor(private readonly options: ProxyOptions) {
+    this.id = options.id ?? `${options.service.replace("/", ".")}-${options.version}-${randomBytes(3).toString("hex")}`;
+    this.metrics = new ProxyMetrics({ service: options.service, version: options.version });
+    this.log = options.log ?? (() => {});
+    this.stateFile = lastGoodFile(options.stateDir, this.id);
+  }
+
+  /** Builds a router for the view (throws if it cannot be applied), swaps it in, and persists it. */
+  apply(version: string, view: ProxyView, persist = true): void {
+    const router = buildRouter(version, view, { upstreams: this.upstreams });
+    this.router = router;
+    this.appliedAt = new Date().toISOString();
+    this.metrics.configApplied.setToCurrentTime();
+    this.upstreams.retain([...router.endpoints(), this.options.app]);
+    if (persist) saveLastGood(this.stateFile, { version, view });
+    this.log(`applied config ${version} (bundle ${view.bundleVersion})`);
+  }
+
+  currentVersion(): string | undefined {
+    return this.router?.version;
+  }
+
+  async start(): Promise<ProxyPorts> {
+    const host = this.options.host ?? "127.0.0.1";
+    const self = { service: this.options.service, version: this.options.version };
+    const saved = loadLastGood(this.stateFile);
+    if (saved) {
+      try {
+        this.apply(saved.version, saved.view, false);
+        this.log(`serving persisted config ${saved.version} until the control plane answers`);
+      } catch (error) {
+        this.log(`persisted config unusable (${(error as Error).message}); waiting for the control plane`);
+      }
+    }
+    const routerOf = () => this.router;
+    const serve = (handler: (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => Promise<void>) => {
+      // 16 KiB of headers, as Envoy's default; larger requests get 431 from Node before any handler.
+      const server = createServer({ maxHeaderSize: 16 * 1024, keepAliveTimeout: 60_000 }, (req, res) => {
+        handler(req, res).catch(() => res.destroy());
+      });
+      this.servers.push(server);
+      return server;
+    };
+    const outbound = await listen(serve(handleOutbound({ router: routerOf, metrics: this.metrics, self })), this.options.outboundPort ?? 0, host);
+    const inbound = await listen(serve(handleInbound({ router: routerOf, metrics: this.metrics, self, app: this.options.app, upstreams: this.upstreams })), this.options.inboundPort ?? 0, host);
+    const admin = await listen(serve(handleAdmin({
+      router: routerOf, appliedAt: () => this.appliedAt, metrics: this.metrics, controlPlaneConnected: () => this.connected,
+    })), this.options.adminPort ?? 0, host);
+    this.client = new ConfigClient({
+      controlPlane: this.options.controlPlane,
+      node: { id: this.id, service: this.options.service, version: this.options.version, inbound: { host, port: inbound } },
+      ...(this.options.joinToken && { token: this.options.joinToken }),
+      maxViewBytes: this.options.maxViewBytes ?? 16 * 1024 * 1024,
+      lastGoodVersion: () => this.router?.version,
+      apply: (version, view) => {
+        try {
+          this.apply(version, view);
+        } catch (error) {
+          this.metrics.configRejections.inc();
+          throw error;
+        }
+      },
+      onConnected: (connected) => {
+        this.connected = connected;
+        this.metrics.connected.set(connected ? 1 : 0);
+      },
+      log: this.log,
+    });
+    this.client.start();
+    return { outbound, inbound, admin };
+  }
+
+  async close(): Promise<void> {
+    this.client?.stop();
+    await Promise.all(this.servers.map((server) => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    })));
+    await this.upstreams.close();
+  }
+}
