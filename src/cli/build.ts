@@ -6,8 +6,8 @@ import path from "node:path";
 import { hasErrors } from "../compiler/diagnostics/diagnostic.ts";
 import { compilePolicies } from "../compiler/compile.ts";
 import { createBundle, serializeBundle } from "../compiler/emit/bundle.ts";
-import { formatDiagnostics } from "./format-diagnostics.ts";
-import { paletteFor } from "./palette.ts";
+import { formatDiagnostics } from "../compiler/diagnostics/format.ts";
+import { paletteFor } from "../compiler/diagnostics/palette.ts";
 import { UsageError } from "./errors.ts";
 import { failed, type FailOn } from "./check.ts";
 

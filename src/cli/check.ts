@@ -4,9 +4,9 @@ import path from "node:path";
 import { hasErrors, type Diagnostic } from "../compiler/diagnostics/diagnostic.ts";
 import { createCompileSession } from "../compiler/session.ts";
 import { UsageError } from "./errors.ts";
-import { formatDiagnostics } from "./format-diagnostics.ts";
-import { paletteFor } from "./palette.ts";
-import { watchPolicies } from "./watch.ts";
+import { formatDiagnostics } from "../compiler/diagnostics/format.ts";
+import { paletteFor } from "../compiler/diagnostics/palette.ts";
+import { watchPolicies } from "../compiler/load/watch.ts";
 
 export type FailOn = "error" | "warning";
 

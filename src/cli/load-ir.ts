@@ -5,7 +5,7 @@ import { compilePolicies } from "../compiler/compile.ts";
 import type { MeshIR } from "../compiler/ir/schema.ts";
 import { readBundle } from "../compiler/ir/read-bundle.ts";
 import { CommandError } from "./errors.ts";
-import { formatDiagnostics } from "./format-diagnostics.ts";
+import { formatDiagnostics } from "../compiler/diagnostics/format.ts";
 
 export async function loadIR(dir: string, bundleFile?: string): Promise<MeshIR> {
   if (bundleFile) {

@@ -6,6 +6,9 @@ import { registerCheck } from "./check.ts";
 import { CommandError, EXIT, UsageError } from "./errors.ts";
 import { registerInit } from "./init.ts";
 import { registerSimulate } from "./simulate.ts";
+import { registerControlPlane } from "./control-plane.ts";
+import { registerProxy } from "./proxy.ts";
+import { registerStatus } from "./status.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -22,6 +25,9 @@ Exit codes: 0 success, 1 policy errors or a failed operation, 2 changes (plan --
   registerBuild(program);
   registerSimulate(program);
   registerInit(program);
+  registerControlPlane(program);
+  registerProxy(program);
+  registerStatus(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

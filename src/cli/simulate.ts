@@ -4,7 +4,7 @@ import { simulate, type SimulatedOutcome, type SimulatedRequest } from "../compi
 import { formatDuration } from "../compiler/units.ts";
 import { UsageError } from "./errors.ts";
 import { loadIR } from "./load-ir.ts";
-import { paletteFor, type Palette } from "./palette.ts";
+import { paletteFor, type Palette } from "../compiler/diagnostics/palette.ts";
 
 function parseHeader(text: string, into: Record<string, string>): Record<string, string> {
   const colon = text.indexOf(":");

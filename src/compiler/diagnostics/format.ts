@@ -2,7 +2,7 @@
 // code frame with the offending column marked, and a hint. Pure: output is a string.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Diagnostic } from "../compiler/diagnostics/diagnostic.ts";
+import type { Diagnostic } from "./diagnostic.ts";
 import { paint, type Palette } from "./palette.ts";
 
 function frame(root: string, d: Diagnostic, p: Palette): string[] {

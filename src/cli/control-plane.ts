@@ -1,0 +1,76 @@
+// typemesh control-plane: serve bundles to proxies from a policies directory, a bundle file or git.
+import type { Command } from "commander";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { ControlPlane } from "../runtime/control-plane/control-plane.ts";
+import { fileSource } from "../runtime/control-plane/sources/file-source.ts";
+import { gitSource } from "../runtime/control-plane/sources/git-source.ts";
+import { policiesSource } from "../runtime/control-plane/sources/policies-source.ts";
+import type { BundleSource } from "../runtime/control-plane/sources/types.ts";
+import { UsageError } from "./errors.ts";
+import { adminToken, parsePort, parsePositiveInt } from "./options.ts";
+
+interface Options {
+  policies?: string; bundle?: string; git?: string; branch: string; gitPath: string; pollInterval: number;
+  host: string; port: number; stateDir: string; token?: string; joinToken?: string;
+}
+
+function chooseSource(opts: Options): BundleSource | undefined {
+  const given = [opts.policies, opts.bundle, opts.git].filter((s) => s !== undefined);
+  if (given.length > 1) throw new UsageError("choose one bundle source: --policies, --bundle or --git");
+  if (opts.policies) return policiesSource(opts.policies);
+  if (opts.bundle) return fileSource(opts.bundle);
+  if (opts.git) {
+    return gitSource({ repository: opts.git, branch: opts.branch, path: opts.gitPath, workDir: path.join(opts.stateDir, "git"), intervalMs: opts.pollInterval });
+  }
+  return undefined;
+}
+
+export function registerControlPlane(program: Command): void {
+  program
+    .command("control-plane")
+    .description("run the control plane: serve config to proxies, admin API, bundle history")
+    .option("--policies <dir>", "compile and watch a policies directory")
+    .option("--bundle <file>", "watch a bundle file written by `typemesh build`")
+    .option("--git <repo>", "poll a git repository (URL or path) for new commits")
+    .option("--branch <name>", "branch to follow with --git", "main")
+    .option("--git-path <dir>", "policies directory inside the repository", "policies")
+    .option("--poll-interval <ms>", "how often to poll git", parsePositiveInt, 5000)
+    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "port for the config stream and admin API", parsePort, 15010)
+    .option("--state-dir <dir>", "bundle history and state", ".typemesh/control-plane")
+    .option("--token <token>", "admin API token (or TYPEMESH_ADMIN_TOKEN); generated and printed if absent")
+    .option("--join-token <token>", "token proxies must present to join (or TYPEMESH_JOIN_TOKEN)")
+    .action(async (opts: Options) => {
+      const source = chooseSource(opts);
+      const token = adminToken(opts.token) ?? randomBytes(16).toString("hex");
+      const joinToken = opts.joinToken ?? process.env.TYPEMESH_JOIN_TOKEN;
+      const cp = new ControlPlane({
+        stateDir: opts.stateDir, adminToken: token, host: opts.host, port: opts.port,
+        ...(joinToken && { joinToken }),
+        log: (line) => process.stdout.write(`${line}\n`),
+      });
+      const { url } = await cp.listen();
+      process.stdout.write(`control plane listening on ${url}\n`);
+      if (!adminToken(opts.token)) process.stdout.write(`admin token: ${token}  (set TYPEMESH_ADMIN_TOKEN to choose one)\n`);
+      if (source) {
+        process.stdout.write(`bundle source: ${source.description}\n`);
+        await source.start({
+          bundle: (bundle, origin) => {
+            const outcome = cp.apply(bundle, origin);
+            if ("error" in outcome) process.stdout.write(`refused bundle from ${origin}: ${outcome.problems.join("; ")}\n`);
+          },
+          problem: (origin, text) => process.stdout.write(`${origin}: not applied, the bundle in force stays\n${text}\n`),
+        });
+      } else if (!cp.currentBundle()) {
+        process.stdout.write("no bundle yet: apply one with POST /api/bundles or start with --policies/--bundle/--git\n");
+      }
+      const stop = async () => {
+        await source?.stop();
+        await cp.close();
+        process.exit(0);
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+}

@@ -1,0 +1,45 @@
+// typemesh proxy: run a sidecar for one workload.
+import type { Command } from "commander";
+import { Proxy } from "../runtime/proxy/proxy.ts";
+import { parseHostPort, parsePort, parsePositiveInt } from "./options.ts";
+
+interface Options {
+  service: string; version: string; app: { host: string; port: number }; controlPlane: string; host: string;
+  outbound: number; inbound: number; admin: number; stateDir: string; id?: string; joinToken?: string; maxViewBytes: number;
+}
+
+export function registerProxy(program: Command): void {
+  program
+    .command("proxy")
+    .description("run a sidecar proxy for one workload")
+    .requiredOption("--service <name>", "the workload's service (name or namespace/name)")
+    .requiredOption("--version <version>", "the workload's version")
+    .requiredOption("--app <host:port>", "where the application listens", parseHostPort)
+    .option("--control-plane <url>", "control plane URL", "http://127.0.0.1:15010")
+    .option("--host <address>", "address the listeners bind and register", "127.0.0.1")
+    .option("--outbound <port>", "outbound listener port (the app's HTTP_PROXY)", parsePort, 15001)
+    .option("--inbound <port>", "inbound listener port (other proxies send here)", parsePort, 15006)
+    .option("--admin <port>", "admin port: /ready /config_dump /metrics", parsePort, 15000)
+    .option("--state-dir <dir>", "where the last good config is kept", ".typemesh/proxy")
+    .option("--id <id>", "proxy id (default: service-version-random)")
+    .option("--join-token <token>", "token to join the control plane (or TYPEMESH_JOIN_TOKEN)")
+    .option("--max-view-bytes <n>", "refuse config views larger than this", parsePositiveInt, 16 * 1024 * 1024)
+    .action(async (opts: Options) => {
+      const joinToken = opts.joinToken ?? process.env.TYPEMESH_JOIN_TOKEN;
+      const proxy = new Proxy({
+        service: opts.service, version: opts.version, app: opts.app, controlPlane: opts.controlPlane, host: opts.host,
+        outboundPort: opts.outbound, inboundPort: opts.inbound, adminPort: opts.admin, stateDir: opts.stateDir,
+        maxViewBytes: opts.maxViewBytes,
+        ...(opts.id && { id: opts.id }), ...(joinToken && { joinToken }),
+        log: (line) => process.stdout.write(`[${opts.service} ${opts.version}] ${line}\n`),
+      });
+      const ports = await proxy.start();
+      process.stdout.write(`proxy ${proxy.id} outbound ${opts.host}:${ports.outbound} inbound ${opts.host}:${ports.inbound} admin ${opts.host}:${ports.admin}\n`);
+      const stop = async () => {
+        await proxy.close();
+        process.exit(0);
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+}
