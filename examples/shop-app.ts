@@ -45,17 +45,25 @@ function readAll(req: IncomingMessage): Promise<number> {
   });
 }
 
-export async function startShopApp(options: ShopAppOptions): Promise<{ server: Server; port: number }> {
+export interface ShopApp {
+  server: Server;
+  port: number;
+  /** Sets where calls to other services go (known only once the sidecar listens). */
+  setSidecar(sidecar: { host: string; port: number }): void;
+}
+
+export async function startShopApp(options: ShopAppOptions): Promise<ShopApp> {
   const calls = CALLS[options.service] ?? {};
+  let sidecar = options.sidecar;
   const server = createServer(async (req, res) => {
     const bodyBytes = await readAll(req);
     const path = (req.url ?? "/").split("?")[0]!;
-    const downstream = options.sidecar && calls[path] ? await Promise.all(calls[path]!.map((c) => callThroughSidecar(options.sidecar!, c))) : [];
+    const downstream = sidecar && calls[path] ? await Promise.all(calls[path]!.map((c) => callThroughSidecar(sidecar!, c))) : [];
     const failed = downstream.some((d) => d.status === 0 || d.status >= 500);
     const body = JSON.stringify({ service: options.service, version: options.version, method: req.method, path: req.url, bodyBytes, downstream });
     res.writeHead(failed ? 502 : 200, { "content-type": "application/json", "x-app-version": options.version, "x-powered-by": "shop-app" });
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  return { server, port: (server.address() as AddressInfo).port };
+  return { server, port: (server.address() as AddressInfo).port, setSidecar: (s) => { sidecar = s; } };
 }

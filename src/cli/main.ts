@@ -9,6 +9,7 @@ import { registerSimulate } from "./simulate.ts";
 import { registerControlPlane } from "./control-plane.ts";
 import { registerProxy } from "./proxy.ts";
 import { registerStatus } from "./status.ts";
+import { registerUp } from "./up.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -28,6 +29,7 @@ Exit codes: 0 success, 1 policy errors or a failed operation, 2 changes (plan --
   registerControlPlane(program);
   registerProxy(program);
   registerStatus(program);
+  registerUp(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
