@@ -1,6 +1,7 @@
 // Finds the policy modules of a directory: every **/*.policy.ts, in a stable order.
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { dslDir } from "./paths.ts";
 
 const SKIP = new Set(["node_modules", ".git", "dist"]);
 
@@ -22,4 +23,11 @@ export function findPolicyFiles(root: string): string[] {
 /** Policy paths in diagnostics and the IR are relative to the policies directory, with "/". */
 export function relativePolicyPath(root: string, file: string): string {
   return path.relative(root, file).split(path.sep).join("/");
+}
+
+/** A source the policies wrote themselves: inside the directory, not a package or the authoring API. */
+export function isPolicySource(root: string, file: string): boolean {
+  const relative = path.relative(root, file);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) &&
+    !relative.split(path.sep).includes("node_modules") && !path.resolve(file).startsWith(dslDir + path.sep);
 }

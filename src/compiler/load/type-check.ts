@@ -6,7 +6,7 @@ import path from "node:path";
 import ts from "typescript";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { dslEntry } from "./paths.ts";
-import { relativePolicyPath } from "./policy-files.ts";
+import { isPolicySource, relativePolicyPath } from "./policy-files.ts";
 
 export function policyCompilerOptions(): ts.CompilerOptions {
   return {
@@ -72,13 +72,16 @@ export class PolicyTypeChecker {
   check(files: readonly string[]): TypeCheckResult {
     this.builder = ts.createSemanticDiagnosticsBuilderProgram([...files], this.options, this.host, this.builder);
     const program = this.builder.getProgram();
+    const root = path.resolve(this.root);
+    // Only the policies' own sources are reported. A file outside the directory that a policy imports is
+    // refused by the bundler (TM0002); its type errors would be noise, and would quote code from outside.
+    const sources = program.getSourceFiles().filter((file) => isPolicySource(root, file.fileName));
     const all = [
       ...this.builder.getConfigFileParsingDiagnostics(),
       ...this.builder.getOptionsDiagnostics(),
-      ...this.builder.getSyntacticDiagnostics(),
-      ...this.builder.getSemanticDiagnostics(),
+      ...sources.flatMap((file) => this.builder!.getSyntacticDiagnostics(file)),
+      ...sources.flatMap((file) => this.builder!.getSemanticDiagnostics(file)),
     ];
-    const root = path.resolve(this.root);
     return { diagnostics: all.map((d) => toDiagnostic(root, d)), program };
   }
 }
