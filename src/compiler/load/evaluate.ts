@@ -1,94 +1,98 @@
-// Evaluates the policy bundle in a V8 context of its own: no require, no process, no timers, no fetch,
-// and a hard time limit that also covers promise jobs. Nothing of the host is placed in the context,
-// and only a JSON string comes out, so policy code has no path back to the host's objects.
-import vm from "node:vm";
-import type { Diagnostic } from "../diagnostics/diagnostic.ts";
+// Evaluates the policy bundle in a sandbox: a V8 context with no require, process, timers or fetch,
+// inside a worker thread with its own memory limit and an empty environment (sandbox-worker.js).
+// Nothing of the host is placed in the context and only strings come out, so policy code has no path
+// back to the compiler's objects; a rejected promise, a memory bomb or a stuck builtin can at worst
+// end the worker, never the compiler's process.
+import { Worker } from "node:worker_threads";
+import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
 import { BUNDLE_NAME, RESULT_GLOBAL, type PolicyBundle } from "./bundle.ts";
-import { policyFrame, type SourceMapper } from "./source-map.ts";
+import { describeFailure, locateRunaway, readDeclarations, type Failure, type HotPosition, type RawDeclaration } from "./evaluation-result.ts";
+import type { SourceMapper } from "./source-map.ts";
+
+export type { RawDeclaration } from "./evaluation-result.ts";
 
 export const DEFAULT_EVAL_TIMEOUT_MS = 2000;
-
-export interface RawDeclaration {
-  kind: "service" | "mesh";
-  stack: string;
-  spec: unknown;
-}
+/** Old-generation heap of the sandbox's worker; policy bundles use a few MB. */
+export const EVAL_MEMORY_LIMIT_MB = 256;
 
 export type EvaluationOutcome =
   | { declarations: RawDeclaration[]; diagnostics: [] }
   | { declarations?: undefined; diagnostics: Diagnostic[] };
 
-// Host capabilities a policy might reach for; naming them gives a clearer error than a bare ReferenceError.
-const CAPABILITIES = new Set([
-  "process", "require", "module", "fetch", "setTimeout", "setInterval", "setImmediate", "queueMicrotask",
-  "XMLHttpRequest", "WebSocket", "Buffer", "global", "__dirname", "__filename", "Deno", "Bun",
-]);
-
-const FAILURE_GLOBAL = "__typemeshFailure";
-
-// The catch runs inside the context, under the time limit: a policy's error may carry getters or a
-// custom Error.prepareStackTrace, and the host must never run those itself.
-function guarded(code: string): string {
-  return `try{${code}\n}catch(e){globalThis.${FAILURE_GLOBAL}=(()=>{try{return JSON.stringify(` +
-    `{name:String(e&&e.name),message:String(e&&e.message),stack:String(e&&e.stack)})}catch{` +
-    `return '{"name":"Error","message":"an unprintable value was thrown"}'}})()}`;
+/** What sandbox-worker.js posts back: strings and numbers only. */
+interface WorkerReport {
+  timedOut: boolean;
+  hot: HotPosition[];
+  failure?: string;
+  rejection?: string;
+  declarations?: string;
 }
 
-interface Failure {
-  message?: string;
-  stack?: string;
-  code?: string;
-  name?: string;
-}
+const workerUrl = new URL("./sandbox-worker.js", import.meta.url);
 
-function describeFailure(e: Failure, mapper: SourceMapper, timeoutMs: number): Diagnostic {
-  const location = e.stack ? policyFrame(e.stack, mapper) : undefined;
-  const at = location ? { location } : {};
-  if (e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
-    return {
-      code: "TM0005", severity: "error", ...at,
-      message: `evaluating the policies took longer than ${timeoutMs} ms (an endless loop?)`,
-      hint: "policy modules must compute their values directly, without loops that wait",
-    };
-  }
-  const missing = /^(\w+) is not defined$/.exec(e.message ?? "")?.[1];
-  if (e.name === "ReferenceError" && missing && CAPABILITIES.has(missing)) {
-    return {
-      code: "TM0006", severity: "error", ...at,
-      message: `'${missing}' is not available to policy modules`,
-      hint: "policies are evaluated in a sandbox without files, network, environment, processes or timers",
-    };
-  }
+function runaway(timeoutMs: number, location?: SourceLocation): Diagnostic {
   return {
-    code: "TM0004", severity: "error", ...at,
-    message: `policy module threw: ${e.name ?? "Error"}: ${e.message ?? "(no message)"}`,
+    code: "TM0005", severity: "error", ...(location && { location }),
+    message: `evaluating the policies took longer than ${timeoutMs} ms (an endless loop?)`,
+    hint: "policy modules must compute their values directly, without loops that wait",
   };
+}
+
+function outOfMemory(): Diagnostic {
+  return {
+    code: "TM0004", severity: "error",
+    message: `evaluating the policies used more than ${EVAL_MEMORY_LIMIT_MB} MB of memory`,
+    hint: "policy modules declare small values; look for a loop that keeps allocating",
+  };
+}
+
+function parseFailure(json: string): Failure {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (parsed && typeof parsed === "object") return parsed as Failure;
+  } catch { /* a forged JSON.stringify in the sandbox; fall through */ }
+  return { name: "Error", message: "an unprintable value was thrown" };
+}
+
+function interpret(report: WorkerReport, bundle: PolicyBundle, mapper: SourceMapper, timeoutMs: number): EvaluationOutcome {
+  if (report.timedOut) return { diagnostics: [runaway(timeoutMs, locateRunaway(report.hot, bundle.code, mapper))] };
+  if (report.failure !== undefined) return { diagnostics: [describeFailure(parseFailure(report.failure), mapper)] };
+  if (report.rejection !== undefined) {
+    return { diagnostics: [describeFailure(parseFailure(report.rejection), mapper, "rejected a promise that nothing handled")] };
+  }
+  return readDeclarations(report.declarations);
 }
 
 export function evaluateBundle(
   bundle: PolicyBundle,
   mapper: SourceMapper,
   timeoutMs = DEFAULT_EVAL_TIMEOUT_MS,
-): EvaluationOutcome {
-  const context = vm.createContext(Object.create(null), {
-    name: "typemesh policy sandbox",
-    codeGeneration: { strings: false, wasm: false },
-    microtaskMode: "afterEvaluate",
+): Promise<EvaluationOutcome> {
+  return new Promise((resolve) => {
+    const worker = new Worker(workerUrl, {
+      workerData: { code: bundle.code, filename: BUNDLE_NAME, timeoutMs, resultGlobal: RESULT_GLOBAL },
+      env: {},
+      execArgv: [],
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: EVAL_MEMORY_LIMIT_MB, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+    });
+    let settled = false;
+    const finish = (outcome: EvaluationOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(watchdog);
+      void worker.terminate();
+      resolve(outcome);
+    };
+    // vm's time limit cannot interrupt a single long builtin call ("x".repeat(2 ** 29), a huge sort);
+    // the worker can always be terminated from here.
+    const watchdog = setTimeout(() => finish({ diagnostics: [runaway(timeoutMs)] }), 2 * timeoutMs + 1000);
+    worker.on("message", (report: WorkerReport) => finish(interpret(report, bundle, mapper, timeoutMs)));
+    worker.on("error", (error: Error & { code?: string }) => {
+      if (error.code === "ERR_WORKER_OUT_OF_MEMORY") return finish({ diagnostics: [outOfMemory()] });
+      finish({ diagnostics: [{ code: "TM0004", severity: "error", message: `policy evaluation failed: ${error.message}`, hint: "please report this as a typemesh bug" }] });
+    });
+    worker.on("exit", () => finish({ diagnostics: [{ code: "TM0004", severity: "error", message: "policy evaluation ended without a result" }] }));
   });
-  try {
-    new vm.Script(guarded(bundle.code), { filename: BUNDLE_NAME }).runInContext(context, { timeout: timeoutMs });
-  } catch (error) {
-    // Only the host's own timeout error can arrive here; policy errors are caught inside.
-    const code = (error as { code?: unknown }).code;
-    return { diagnostics: [describeFailure({ code: typeof code === "string" ? code : "" }, mapper, timeoutMs)] };
-  }
-  const failure: unknown = vm.runInContext(`globalThis.${FAILURE_GLOBAL}`, context, { timeout: timeoutMs });
-  if (typeof failure === "string") {
-    return { diagnostics: [describeFailure(JSON.parse(failure) as Failure, mapper, timeoutMs)] };
-  }
-  const raw: unknown = vm.runInContext(`globalThis.${RESULT_GLOBAL}`, context, { timeout: timeoutMs });
-  if (typeof raw !== "string") {
-    return { diagnostics: [{ code: "TM0004", severity: "error", message: "policy bundle produced no declarations" }] };
-  }
-  return { declarations: JSON.parse(raw) as RawDeclaration[], diagnostics: [] };
 }

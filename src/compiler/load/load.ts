@@ -8,6 +8,7 @@ import { DEFAULT_EVAL_TIMEOUT_MS, evaluateBundle } from "./evaluate.ts";
 import { locateDeclaration } from "./locate.ts";
 import type { PolicyGraph } from "./policy-graph.ts";
 import { findPolicyFiles, relativePolicyPath } from "./policy-files.ts";
+import { runawaySite } from "./runaway-site.ts";
 import { createSourceMapper, policyFrame } from "./source-map.ts";
 import { PolicyTypeChecker } from "./type-check.ts";
 
@@ -45,8 +46,12 @@ export async function loadPolicies(dir: string, options: LoadOptions = {}): Prom
   if (!bundled.bundle) return { diagnostics: [...typed.diagnostics, ...bundled.diagnostics] };
 
   const mapper = createSourceMapper(root, bundled.bundle.sourceMap);
-  const evaluated = evaluateBundle(bundled.bundle, mapper, options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS);
-  if (!evaluated.declarations) return { diagnostics: [...typed.diagnostics, ...evaluated.diagnostics] };
+  const evaluated = await evaluateBundle(bundled.bundle, mapper, options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS);
+  if (!evaluated.declarations) {
+    const stable = evaluated.diagnostics.map((d) =>
+      d.code === "TM0005" && d.location ? { ...d, location: runawaySite(root, typed.program, d.location) } : d);
+    return { diagnostics: [...typed.diagnostics, ...stable] };
+  }
 
   const graph: PolicyGraph = { root, files: files.map((f) => relativePolicyPath(root, f)), meshes: [], services: [] };
   for (const declaration of evaluated.declarations) {
