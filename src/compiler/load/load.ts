@@ -4,6 +4,7 @@
 import path from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { bundlePolicies, type IncrementalBundler } from "./bundle.ts";
+import { findComputedImports } from "./computed-imports.ts";
 import { DEFAULT_EVAL_TIMEOUT_MS, evaluateBundle } from "./evaluate.ts";
 import { locateDeclaration } from "./locate.ts";
 import type { PolicyGraph } from "./policy-graph.ts";
@@ -42,6 +43,8 @@ export async function loadPolicies(dir: string, options: LoadOptions = {}): Prom
   }
   const checker = options.typeChecker ?? new PolicyTypeChecker(root);
   const typed = checker.check(files);
+  const computedImports = findComputedImports(root, typed.program);
+  if (computedImports.length > 0) return { diagnostics: [...typed.diagnostics, ...computedImports] };
   const bundled = options.bundler ? await options.bundler.rebuild(files) : await bundlePolicies(root, files);
   if (!bundled.bundle) return { diagnostics: [...typed.diagnostics, ...bundled.diagnostics] };
 
