@@ -2,9 +2,10 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { locate, type DeclarationSite } from "../load/locate.ts";
-import { MeshSpecShape, ServiceSpecShape } from "./spec-shape.ts";
+import { MeshSpecShape, RefShape, ServiceSpecShape } from "./spec-shape.ts";
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: errors carry the offending value and its schema, so messages can say what was found.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 let validators: { service: ValidateFunction; mesh: ValidateFunction } | undefined;
 
 function compiled() {
@@ -22,7 +23,22 @@ function describe(error: ErrorObject): { path: string[]; message: string } {
   if (error.keyword === "required") {
     return { path, message: `${field} is missing required field "${String((error.params as { missingProperty: string }).missingProperty)}"` };
   }
+  if (error.keyword === "type" && error.parentSchema === RefShape) {
+    // `from: [() => "frontend"]` type-checks (a lazy reference returns void), so this is where it surfaces.
+    return { path, message: `${field} must be a service reference (an imported service, one of its versions, or a function returning one), not ${shown(error.data)}` };
+  }
+  if (error.keyword === "type") {
+    return { path, message: `${field} must be ${String((error.params as { type: string }).type)}, not ${shown(error.data)}` };
+  }
   return { path, message: `${field} ${error.message ?? "is invalid"}` };
+}
+
+function shown(value: unknown): string {
+  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (value === null || typeof value === "boolean") return String(value);
+  if (typeof value === "number") return `the number ${value}`;
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a value of type ${typeof value}`;
 }
 
 /** Diagnostics for a declaration's shape; empty when the rules may read it. */

@@ -3,6 +3,11 @@
 import { matchesOf } from "../context.ts";
 import type { Rule } from "../rule.ts";
 
+/** V8's reason alone: its message repeats the pattern ("Invalid regular expression: /(a/: Unterminated group"). */
+function reason(source: string, error: Error): string {
+  return error.message.replace(/^Invalid regular expression: /, "").replace(`/${source}/: `, "");
+}
+
 export const invalidRegex: Rule = {
   name: "invalid-regex",
   check(ctx) {
@@ -22,7 +27,7 @@ export const invalidRegex: Rule = {
             try {
               new RegExp(source);
             } catch (error) {
-              ctx.report("TM1006", service, path, `invalid regular expression /${source}/: ${(error as Error).message.replace(/^Invalid regular expression: /, "")}`);
+              ctx.report("TM1006", service, path, `invalid regular expression /${source}/: ${reason(source, error as Error)}`);
             }
           }
         });
