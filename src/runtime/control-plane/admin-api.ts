@@ -5,6 +5,7 @@
 //   GET  /api/bundles/current   the bundle in force
 //   POST /api/bundles           apply a bundle (body: bundle JSON)   → 200 | 400 with problems
 //   POST /api/rollback          {"version"?: string}; default the previous one → 200 | 404 | 409
+//   GET  /api/traffic?window=30&reporter=source   live traffic per edge over the last `window` seconds
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBundle } from "../../compiler/ir/read-bundle.ts";
 import type { ControlPlane } from "./control-plane.ts";
@@ -24,6 +25,14 @@ export async function handleAdmin(cp: ControlPlane, req: IncomingMessage, res: S
       return sendJson(res, 200, cp.status());
     case "GET /api/proxies":
       return sendJson(res, 200, cp.status().proxies);
+    case "GET /api/traffic": {
+      const seconds = Number(url.searchParams.get("window") ?? "30");
+      const reporter = url.searchParams.get("reporter") ?? "source";
+      if (!(seconds > 0 && seconds <= 600) || (reporter !== "source" && reporter !== "destination")) {
+        return sendJson(res, 400, { error: "window is 1–600 seconds; reporter is source or destination" });
+      }
+      return sendJson(res, 200, { windowSeconds: seconds, reporter, edges: cp.traffic.edges(seconds * 1000, reporter) });
+    }
     case "GET /api/bundles":
       return sendJson(res, 200, cp.history());
     case "GET /api/bundles/current": {

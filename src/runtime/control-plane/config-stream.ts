@@ -5,6 +5,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { parseProxyMessage } from "../protocol/messages.ts";
+import type { StatsFrame } from "../protocol/traffic.ts";
 import { errorMessage, type ProxySession, type ProxySessions } from "./proxy-sessions.ts";
 import { tokensEqual } from "./tokens.ts";
 
@@ -16,6 +17,7 @@ export interface ConfigStreamOptions {
   joinToken?: string;
   /** Called after a proxy said hello, so the control plane can publish to it. */
   onJoin(session: ProxySession): void;
+  onStats(session: ProxySession, frame: StatsFrame): void;
 }
 
 export function createConfigStream(options: ConfigStreamOptions) {
@@ -50,6 +52,7 @@ export function createConfigStream(options: ConfigStreamOptions) {
       }
       if (message.type === "ack") options.sessions.acknowledge(session, message.nonce, message.version);
       else if (message.type === "nack") options.sessions.reject(session, message.nonce, message.error);
+      else if (message.type === "stats") options.onStats(session, message);
       else refuse(socket, "hello was already received");
     });
     socket.on("close", () => {

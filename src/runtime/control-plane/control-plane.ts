@@ -12,6 +12,7 @@ import { createConfigStream, STREAM_PATH } from "./config-stream.ts";
 import { sendJson } from "./http-helpers.ts";
 import { ProxySessions, type ProxyStatus } from "./proxy-sessions.ts";
 import { EndpointRegistry } from "./registry.ts";
+import { TrafficStore } from "./traffic-store.ts";
 
 export interface ControlPlaneOptions {
   stateDir: string;
@@ -31,6 +32,8 @@ export class ControlPlane {
   private readonly store: BundleStore;
   private readonly registry = new EndpointRegistry();
   private readonly sessions = new ProxySessions(this.registry);
+  /** Live traffic per edge, from the proxies' stats frames. */
+  readonly traffic = new TrafficStore();
   private bundle: Bundle | undefined;
   private server: Server | undefined;
   private stream: ReturnType<typeof createConfigStream> | undefined;
@@ -96,6 +99,7 @@ export class ControlPlane {
         this.sessions.publish(this.bundle);
         this.schedulePublish();
       },
+      onStats: (session, frame) => this.traffic.ingest(session.node.id, frame),
     });
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? "/", "http://control-plane");
@@ -112,7 +116,10 @@ export class ControlPlane {
     });
     this.stream = stream;
     // A disconnect removes endpoints: re-push the views that named them.
-    this.sessions.onRemove = () => this.schedulePublish();
+    this.sessions.onRemove = (proxyId) => {
+      this.traffic.forget(proxyId);
+      this.schedulePublish();
+    };
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(this.options.port ?? 15010, this.options.host ?? "127.0.0.1", () => resolve());

@@ -42,7 +42,7 @@ export class ProxySessions {
   private readonly sessions = new Map<string, ProxySession>();
   private desired = new Map<string, { version: string; view: ProxyView }>();
   /** Told when a proxy leaves, since its endpoint leaves other proxies' views. */
-  onRemove: () => void = () => {};
+  onRemove: (proxyId: string) => void = () => {};
 
   constructor(private readonly registry: EndpointRegistry) {}
 
@@ -57,7 +57,7 @@ export class ProxySessions {
     this.sessions.delete(session.node.id);
     this.desired.delete(session.node.id);
     this.registry.unregister(session.node.id);
-    this.onRemove();
+    this.onRemove(session.node.id);
   }
 
   get size(): number {

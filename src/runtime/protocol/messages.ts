@@ -1,6 +1,7 @@
 // The config stream's wire messages (JSON text frames over a WebSocket), after Envoy's xDS: every push
 // carries a version and a nonce; the proxy answers ACK(version) or NACK(last good version, error).
 import type { ServiceIR } from "../../compiler/ir/schema.ts";
+import { LATENCY_BUCKETS_MS, type StatsFrame } from "./traffic.ts";
 
 /** A workload's inbound listener, where other proxies send its traffic. */
 export interface Endpoint {
@@ -36,7 +37,8 @@ export interface NodeInfo {
 export type ProxyMessage =
   | { type: "hello"; node: NodeInfo; lastGoodVersion?: string; token?: string }
   | { type: "ack"; nonce: string; version: string }
-  | { type: "nack"; nonce: string; version: string; error: string };
+  | { type: "nack"; nonce: string; version: string; error: string }
+  | StatsFrame;
 
 export type ControlPlaneMessage =
   | { type: "snapshot"; nonce: string; version: string; view: ProxyView }
@@ -57,6 +59,10 @@ export function parseProxyMessage(text: string): ProxyMessage | undefined {
   if (m.type === "nack" && isString(m.nonce) && typeof m.version === "string" && typeof m.error === "string") {
     return { type: "nack", nonce: m.nonce, version: m.version, error: m.error.slice(0, 4096) };
   }
+  if (m.type === "stats" && typeof m.at === "number" && Array.isArray(m.series)) {
+    const series = m.series.filter(isSeries);
+    return series.length === m.series.length ? { type: "stats", at: m.at, series } : undefined;
+  }
   if (m.type === "hello" && m.node && typeof m.node === "object") {
     const n = m.node as Record<string, unknown>;
     const inbound = n.inbound as Record<string, unknown> | undefined;
@@ -71,4 +77,12 @@ export function parseProxyMessage(text: string): ProxyMessage | undefined {
     };
   }
   return undefined;
+}
+
+function isSeries(value: unknown): value is StatsFrame["series"][number] {
+  const s = value as Record<string, unknown>;
+  return !!s && (s.reporter === "source" || s.reporter === "destination") && typeof s.source === "string" &&
+    typeof s.destination === "string" && typeof s.version === "string" && Number.isInteger(s.code) &&
+    typeof s.count === "number" && typeof s.sumMs === "number" && Array.isArray(s.buckets) &&
+    s.buckets.length === LATENCY_BUCKETS_MS.length + 1 && s.buckets.every((n) => typeof n === "number");
 }

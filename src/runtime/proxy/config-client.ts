@@ -2,6 +2,7 @@
 // and answers ACK or NACK, and reconnects with exponential backoff and jitter when the stream drops.
 import WebSocket from "ws";
 import type { ControlPlaneMessage, NodeInfo, ProxyMessage, ProxyView } from "../protocol/messages.ts";
+import type { TrafficSeries } from "../protocol/traffic.ts";
 
 export interface ConfigClientOptions {
   controlPlane: string;
@@ -13,6 +14,9 @@ export interface ConfigClientOptions {
   /** Applies a view or throws with the reason it cannot be applied. */
   apply(version: string, view: ProxyView): void;
   onConnected(connected: boolean): void;
+  /** Cumulative traffic counters, reported every statsIntervalMs while connected. */
+  stats?(): TrafficSeries[];
+  statsIntervalMs?: number;
   log(line: string): void;
 }
 
@@ -27,11 +31,17 @@ export class ConfigClient {
   private attempt = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private statsTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ConfigClientOptions) {}
 
   start(): void {
     this.connect();
+    const stats = this.options.stats;
+    if (stats) {
+      this.statsTimer = setInterval(() => this.send({ type: "stats", at: Date.now(), series: stats() }), this.options.statsIntervalMs ?? 2000);
+      this.statsTimer.unref();
+    }
   }
 
   private send(message: ProxyMessage): void {
@@ -97,6 +107,7 @@ export class ConfigClient {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.statsTimer);
     this.socket?.terminate();
   }
 }

@@ -1,6 +1,7 @@
 // Prometheus metrics with Istio's shape (istio_requests_total → typemesh_requests_total, same labels),
 // one registry per proxy so that several proxies in one process never mix their figures.
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { TrafficStats } from "./traffic-stats.ts";
 
 const REQUEST_LABELS = [
   "reporter", "source_workload", "source_version", "destination_service", "destination_version",
@@ -31,6 +32,9 @@ export class ProxyMetrics {
     name: "typemesh_proxy_config_rejections_total", help: "Config pushes this proxy could not apply (NACKed).", registers: [this.registry],
   });
 
+  /** The same requests in the compact form reported to the control plane. */
+  readonly traffic = new TrafficStats();
+
   constructor(readonly workload: { service: string; version: string }) {
     this.registry.setDefaultLabels({});
   }
@@ -38,6 +42,8 @@ export class ProxyMetrics {
   observe(labels: RequestLabels, durationMs: number): void {
     this.requests.inc(labels);
     this.duration.observe(labels, durationMs);
+    this.traffic.record(labels.reporter as "source" | "destination", labels.source_workload, labels.destination_service,
+      labels.destination_version, Number(labels.response_code), durationMs);
   }
 
   text(): Promise<string> {

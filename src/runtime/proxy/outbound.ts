@@ -28,8 +28,10 @@ export function handleOutbound(ctx: OutboundContext) {
     const started = performance.now();
     const router = ctx.router();
     const { host, target } = destinationOf(req);
+    // The service id ("shop/checkout") once a config names it; the --service value until then.
+    const selfId = router?.view.self.service ?? ctx.self.service;
     const labels = {
-      reporter: "source", source_workload: ctx.self.service, source_version: ctx.self.version,
+      reporter: "source", source_workload: selfId, source_version: ctx.self.version,
       destination_service: host.replace(/:\d+$/, ""), destination_version: "unknown", response_code: "0", response_flags: "-",
       connection_security_policy: "none",
     };
@@ -61,7 +63,7 @@ export function handleOutbound(ctx: OutboundContext) {
       writeLocal(res, 404, "no-route", `no route of ${entry.service.id} matches ${req.method} ${path}`);
       return finish(404, "no-route");
     }
-    const outgoing: Headers = { ...headers, "x-typemesh-source": ctx.self.service, "x-typemesh-source-version": ctx.self.version };
+    const outgoing: Headers = { ...headers, "x-typemesh-source": selfId, "x-typemesh-source-version": ctx.self.version };
     const abort = clientAbortSignal(req, res);
     try {
       const response = await selected.stack({

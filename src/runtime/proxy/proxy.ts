@@ -26,6 +26,8 @@ export interface ProxyOptions {
   id?: string;
   joinToken?: string;
   maxViewBytes?: number;
+  /** How often traffic counters go to the control plane (default 2 s). */
+  statsIntervalMs?: number;
   log?: (line: string) => void;
 }
 
@@ -116,6 +118,8 @@ export class Proxy {
           throw error;
         }
       },
+      stats: () => this.metrics.traffic.snapshot(),
+      ...(this.options.statsIntervalMs !== undefined && { statsIntervalMs: this.options.statsIntervalMs }),
       onConnected: (connected) => {
         this.connected = connected;
         this.metrics.connected.set(connected ? 1 : 0);
