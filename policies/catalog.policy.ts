@@ -7,7 +7,8 @@ export const catalog = defineService({
   name: "catalog",
   namespace: "shop",
   port: 8080,
-  versions: { v1: {} },
+  // v2 is the next release; v3 is a build known to be bad, kept to show a rollout rolling back.
+  versions: { v1: {}, v2: { labels: { track: "next" } }, v3: { labels: { track: "next" } } },
   mtls: "permissive",
   loadBalancer: "least-request",
   routes: [
@@ -41,6 +42,14 @@ export const catalog = defineService({
     },
     { name: "writes", to: "v1", timeout: "2s" },
   ],
+  // `typemesh rollout start --service catalog` moves reads and writes from v1 to v2 in steps, and
+  // rolls back on its own if v2 answers with errors or slowly.
+  rollout: {
+    to: "v2",
+    steps: [10, 25, 50, 100],
+    interval: "20s",
+    gates: { minSuccessRate: 99, maxP99: "300ms", minRequests: 20 },
+  },
   authorization: {
     allow: [
       // Anyone may read, including the legacy batch job that has no mesh identity yet.

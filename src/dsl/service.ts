@@ -71,6 +71,36 @@ export interface Authorization {
   deny?: readonly AuthorizationRule[];
 }
 
+/**
+ * How `typemesh rollout start` moves traffic from one version to another: weight steps, each held for
+ * `interval` while the gates are read from live traffic; a failed gate rolls back at once.
+ */
+export interface RolloutSpec<V extends string> {
+  /** The new version traffic moves to. */
+  to: V;
+  /** The stable version it moves from; by default the one version the routes send to besides `to`. */
+  from?: V;
+  /** Canary weight at each step, rising, ending at 100, e.g. [5, 25, 50, 100]. */
+  steps?: readonly number[];
+  /** Instead of steps: add stepWeight each step up to maxWeight (then 100). */
+  stepWeight?: number;
+  maxWeight?: number;
+  /** How long each step is held and measured. */
+  interval: Duration;
+  gates: {
+    /** Lowest share of non-5xx responses of the new version, in percent. */
+    minSuccessRate?: Percent;
+    /** Highest p99 latency of the new version. */
+    maxP99?: Duration;
+    /** Requests the new version must see in a step before its figures count. */
+    minRequests?: number;
+  };
+  /** Failed gate checks tolerated before rolling back (default 0: the first failure rolls back). */
+  failureThreshold?: number;
+  /** Requests with this header go to the new version first, from the first step. */
+  canaryHeader?: { name: string; value: string };
+}
+
 export interface VersionSpec {
   labels?: Readonly<Record<string, string>>;
 }
@@ -87,6 +117,7 @@ export interface ServiceSpec<V extends string> {
   connectionLimits?: ConnectionLimits;
   outlierDetection?: OutlierDetection;
   authorization?: Authorization;
+  rollout?: RolloutSpec<NoInfer<V>>;
 }
 
 export type ServiceDefinition<V extends string> = ServiceRef<V> & {

@@ -115,3 +115,19 @@ defineService({ name: "no-port", versions: { v1: {} } });
 
 // @ts-expect-error renamed services fail at every reference: paymentz does not exist
 defineService({ name: "x", port: 1, versions: { v1: {} }, authorization: { allow: [{ from: [paymentz] }] } });
+
+defineService({
+  name: "rollouts",
+  port: 8080,
+  versions: { v1: {}, v2: {} },
+  routes: [{ to: "v1" }],
+  rollout: { to: "v2", steps: [10, 50, 100], interval: "30s", gates: { minSuccessRate: 99, maxP99: "250ms" } },
+});
+
+defineService({
+  name: "rollout-misuse",
+  port: 8080,
+  versions: { v1: {}, v2: {} },
+  // @ts-expect-error a rollout moves to a declared version
+  rollout: { to: "v3", interval: "30s", gates: {} },
+});

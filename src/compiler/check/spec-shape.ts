@@ -61,6 +61,18 @@ export const AuthzRuleShape = Strict({
   paths: Type.Optional(Type.Array(Str)),
 });
 
+export const RolloutShape = Strict({
+  to: Str,
+  from: Type.Optional(Str),
+  steps: Type.Optional(Type.Array(Num)),
+  stepWeight: Type.Optional(Num),
+  maxWeight: Type.Optional(Num),
+  interval: Str,
+  gates: Strict({ minSuccessRate: Type.Optional(Num), maxP99: Type.Optional(Str), minRequests: Type.Optional(Num) }),
+  failureThreshold: Type.Optional(Num),
+  canaryHeader: Type.Optional(Strict({ name: Str, value: Str })),
+});
+
 export const ServiceSpecShape = Strict({
   name: Str,
   namespace: Type.Optional(Str),
@@ -79,6 +91,7 @@ export const ServiceSpecShape = Strict({
     allow: Type.Optional(Type.Array(AuthzRuleShape)),
     deny: Type.Optional(Type.Array(AuthzRuleShape)),
   })),
+  rollout: Type.Optional(RolloutShape),
 });
 
 export const MeshSpecShape = Strict({
@@ -92,4 +105,5 @@ export type RetrySpec = Static<typeof RetryShape>;
 export type RouteSpec = Static<typeof RouteShape>;
 export type AuthzRuleSpec = Static<typeof AuthzRuleShape>;
 export type ServiceSpecData = Static<typeof ServiceSpecShape>;
+export type RolloutSpecData = Static<typeof RolloutShape>;
 export type MeshSpecData = Static<typeof MeshSpecShape>;

@@ -42,6 +42,7 @@ export const catalog = {
   TM1023: { severity: "warning", title: "an allow rule is fully covered by a deny rule" },
   TM1024: { severity: "error", title: "a policy value has the wrong type or an unknown field" },
   TM1025: { severity: "error", title: "a match compares more or fewer than one way, or names no HTTP method" },
+  TM1026: { severity: "error", title: "invalid rollout" },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type DiagnosticCode = keyof typeof catalog;

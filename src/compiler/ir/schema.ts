@@ -93,6 +93,22 @@ export const AuthzRuleIR = Type.Object({
   source: Location,
 }, { additionalProperties: false });
 
+export const RolloutIR = Type.Object({
+  to: Type.String(),
+  from: Type.String(),
+  /** Canary weights, rising, the last one 100. */
+  steps: Type.Array(Percent, { minItems: 1 }),
+  intervalMs: Type.Integer({ minimum: 1 }),
+  gates: Type.Object({
+    minSuccessRate: Type.Optional(Percent),
+    maxP99Ms: Type.Optional(Millis),
+    minRequests: Type.Integer({ minimum: 0 }),
+  }, { additionalProperties: false }),
+  failureThreshold: Type.Integer({ minimum: 0 }),
+  canaryHeader: Type.Optional(Type.Object({ name: Type.String(), value: Type.String() }, { additionalProperties: false })),
+  source: Location,
+}, { additionalProperties: false });
+
 export const ServiceIR = Type.Object({
   /** "namespace/name": how everything else refers to the service. */
   id: Type.String(),
@@ -123,6 +139,8 @@ export const ServiceIR = Type.Object({
     allow: Type.Array(AuthzRuleIR),
     deny: Type.Array(AuthzRuleIR),
   }, { additionalProperties: false }),
+  /** The service's declared rollout: what `typemesh rollout start` runs unless told otherwise. */
+  rollout: Type.Optional(RolloutIR),
   source: Location,
 }, { additionalProperties: false });
 
@@ -147,5 +165,6 @@ export type MirrorIR = Static<typeof MirrorIR>;
 export type RouteIR = Static<typeof RouteIR>;
 export type AuthzRuleIR = Static<typeof AuthzRuleIR>;
 export type ServiceIR = Static<typeof ServiceIR>;
+export type RolloutIR = Static<typeof RolloutIR>;
 export type MeshIR = Static<typeof MeshIR>;
 export type HttpMethodIR = Static<typeof Method>;

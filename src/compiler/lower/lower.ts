@@ -7,6 +7,7 @@ import { locate } from "../load/locate.ts";
 import type { AuthzRuleIR, HttpMethodIR, MeshIR, ServiceIR } from "../ir/schema.ts";
 import { parseDuration } from "../units.ts";
 import { lowerRoute } from "./lower-route.ts";
+import { stableVersionOf, stepsOf } from "../check/rollout-plan.ts";
 
 export const DEFAULT_MESH = { trustDomain: "cluster.local", mtls: "strict" } as const;
 
@@ -53,6 +54,22 @@ function lowerService(service: CheckedService, mesh: MeshIR["mesh"]): ServiceIR 
       allow: lowerAuthz(spec.authorization?.allow, (i) => locate(site, ["authorization", "allow", i])),
       deny: lowerAuthz(spec.authorization?.deny, (i) => locate(site, ["authorization", "deny", i])),
     },
+    ...(spec.rollout && {
+      rollout: {
+        to: spec.rollout.to,
+        from: stableVersionOf(spec, spec.rollout)!,
+        steps: stepsOf(spec.rollout),
+        intervalMs: parseDuration(spec.rollout.interval)!,
+        gates: {
+          ...(spec.rollout.gates.minSuccessRate !== undefined && { minSuccessRate: spec.rollout.gates.minSuccessRate }),
+          ...(spec.rollout.gates.maxP99 !== undefined && { maxP99Ms: parseDuration(spec.rollout.gates.maxP99)! }),
+          minRequests: spec.rollout.gates.minRequests ?? 20,
+        },
+        failureThreshold: spec.rollout.failureThreshold ?? 0,
+        ...(spec.rollout.canaryHeader && { canaryHeader: { name: spec.rollout.canaryHeader.name.toLowerCase(), value: spec.rollout.canaryHeader.value } }),
+        source: locate(site, ["rollout"]),
+      },
+    }),
     source: site.at,
   };
 }

@@ -14,6 +14,7 @@ import { nonIdempotentRetry } from "./non-idempotent-retry.ts";
 import { percentRange } from "./percent-range.ts";
 import { resilienceLimits } from "./resilience-limits.ts";
 import { retryBudget } from "./retry-budget.ts";
+import { rollout } from "./rollout.ts";
 import { serviceIdentity } from "./service-identity.ts";
 import { shadowedAllow } from "./shadowed-allow.ts";
 import { splitSum } from "./split-sum.ts";
@@ -24,5 +25,5 @@ import { unreachableRoute } from "./unreachable-route.ts";
 export const rules: readonly Rule[] = [
   meshDefaults, duplicateService, serviceIdentity, noVersions, unknownVersion, splitSum, matchShape,
   invalidRegex, unreachableRoute, missingCatchAll, durationFormat, retryBudget, nonIdempotentRetry,
-  faultInjection, percentRange, mirrorTarget, headerChanges, resilienceLimits, unknownCaller, shadowedAllow,
+  faultInjection, percentRange, mirrorTarget, headerChanges, resilienceLimits, unknownCaller, shadowedAllow, rollout,
 ];
