@@ -61,7 +61,9 @@ export function destinationsOf(route: RouteSpec): [string, number][] {
   return Object.entries(route.split ?? {});
 }
 
+/** The methods a match is limited to; undefined when it takes any (an empty list lowers to no limit). */
 export function methodsOf(match: RequestMatchSpec): string[] | undefined {
   if (match.method === undefined) return undefined;
-  return Array.isArray(match.method) ? match.method : [match.method];
+  const methods = Array.isArray(match.method) ? match.method : [match.method];
+  return methods.length === 0 ? undefined : methods;
 }

@@ -1,13 +1,17 @@
 // TM1004: routes are tried in order and the first match wins, so a route after a catch-all never
 // matches. TM1005: the same for a route whose every match repeats an earlier route's match exactly.
-import { isCatchAll, matchesOf } from "../context.ts";
+import { isCatchAll, matchesOf, methodsOf } from "../context.ts";
 import type { Rule } from "../rule.ts";
 import type { RequestMatchSpec } from "../spec-shape.ts";
 
+// Equal keys for matches the proxies treat alike, as the lowering normalises them: header names are
+// case-insensitive, query parameter names are not (?Debug=1 and ?debug=1 are different requests).
 function canonical(match: RequestMatchSpec): string {
-  const sortRecord = (r?: Record<string, unknown>) => Object.entries(r ?? {}).map(([k, v]) => [k.toLowerCase(), v]).sort();
-  const methods = match.method === undefined ? undefined : [match.method].flat().sort();
-  return JSON.stringify([match.path ?? null, sortRecord(match.headers), sortRecord(match.query), methods ?? null]);
+  const sortRecord = (r: Record<string, unknown> | undefined, lowerCase: boolean) =>
+    Object.entries(r ?? {}).map(([k, v]) => [lowerCase ? k.toLowerCase() : k, v]).sort();
+  const methods = methodsOf(match);
+  const methodSet = methods === undefined ? null : [...new Set(methods)].sort();
+  return JSON.stringify([match.path ?? null, sortRecord(match.headers, true), sortRecord(match.query, false), methodSet]);
 }
 
 export const unreachableRoute: Rule = {
