@@ -6,11 +6,13 @@
 //   POST /api/bundles           apply a bundle (body: bundle JSON)   → 200 | 400 with problems
 //   POST /api/rollback          {"version"?: string}; default the previous one → 200 | 404 | 409
 //   GET  /api/traffic?window=30&reporter=source   live traffic per edge over the last `window` seconds
+//   /api/rollouts…              see rollouts/api.ts
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBundle } from "../../compiler/ir/read-bundle.ts";
 import type { ControlPlane } from "./control-plane.ts";
 import { BodyTooLarge, readBody, sendJson } from "./http-helpers.ts";
 import { bearerToken, tokensEqual } from "./tokens.ts";
+import { handleRollouts } from "./rollouts/api.ts";
 
 const MAX_BUNDLE_BYTES = 32 * 1024 * 1024;
 
@@ -19,6 +21,7 @@ export async function handleAdmin(cp: ControlPlane, req: IncomingMessage, res: S
     sendJson(res, 401, { error: "missing or wrong admin token" }, { "www-authenticate": 'Bearer realm="typemesh"' });
     return;
   }
+  if (url.pathname === "/api/rollouts" || url.pathname.startsWith("/api/rollouts/")) return handleRollouts(cp, req, res, url);
   const route = `${req.method} ${url.pathname}`;
   switch (route) {
     case "GET /api/status":

@@ -13,6 +13,9 @@ import { sendJson } from "./http-helpers.ts";
 import { ProxySessions, type ProxyStatus } from "./proxy-sessions.ts";
 import { EndpointRegistry } from "./registry.ts";
 import { TrafficStore } from "./traffic-store.ts";
+import { RolloutController } from "./rollouts/controller.ts";
+import { applyRollouts } from "./rollouts/overrides.ts";
+import { RolloutStore } from "./rollouts/store.ts";
 
 export interface ControlPlaneOptions {
   stateDir: string;
@@ -34,6 +37,8 @@ export class ControlPlane {
   private readonly sessions = new ProxySessions(this.registry);
   /** Live traffic per edge, from the proxies' stats frames. */
   readonly traffic = new TrafficStore();
+  /** Rollouts: weight overrides on top of the bundle, driven by live traffic. */
+  readonly rollouts: RolloutController;
   private bundle: Bundle | undefined;
   private server: Server | undefined;
   private stream: ReturnType<typeof createConfigStream> | undefined;
@@ -45,6 +50,17 @@ export class ControlPlane {
     this.store = new BundleStore(path.resolve(options.stateDir));
     this.bundle = this.store.current();
     this.log = options.log ?? (() => {});
+    this.rollouts = new RolloutController(new RolloutStore(path.resolve(options.stateDir)), this.traffic, () => this.publish(), this.log);
+  }
+
+  /** The bundle as the proxies get it: rollouts' weights applied on top. */
+  effectiveBundle(): Bundle | undefined {
+    const bundle = this.bundle;
+    return bundle && { ...bundle, ir: applyRollouts(bundle.ir, this.rollouts.inForce()) };
+  }
+
+  private publish(): void {
+    this.sessions.publish(this.effectiveBundle());
   }
 
   /** Applies a bundle that already passed readBundle or the compiler. Refuses an inconsistent one. */
@@ -53,9 +69,11 @@ export class ControlPlane {
     if (problems.length > 0) return { error: "bundle is inconsistent", problems };
     if (bundle.version === this.bundle?.version) return { version: bundle.version, changed: false };
     this.store.record(bundle, source);
+    const previous = this.bundle;
     this.bundle = bundle;
     this.log(`applied bundle ${bundle.version} from ${source}`);
-    this.sessions.publish(this.bundle);
+    this.rollouts.bundleApplied(previous, bundle);
+    this.publish();
     return { version: bundle.version, changed: true };
   }
 
@@ -86,7 +104,7 @@ export class ControlPlane {
     if (this.publishTimer) return;
     this.publishTimer = setTimeout(() => {
       this.publishTimer = undefined;
-      this.sessions.publish(this.bundle);
+      this.publish();
     }, this.options.endpointDebounceMs ?? 50);
   }
 
@@ -96,7 +114,7 @@ export class ControlPlane {
       ...(this.options.joinToken !== undefined && { joinToken: this.options.joinToken }),
       onJoin: () => {
         // A new endpoint changes other proxies' views too; the newcomer itself is served at once.
-        this.sessions.publish(this.bundle);
+        this.publish();
         this.schedulePublish();
       },
       onStats: (session, frame) => this.traffic.ingest(session.node.id, frame),
@@ -115,6 +133,7 @@ export class ControlPlane {
       stream.handleUpgrade(req, socket, head);
     });
     this.stream = stream;
+    this.rollouts.startTicking();
     // A disconnect removes endpoints: re-push the views that named them.
     this.sessions.onRemove = (proxyId) => {
       this.traffic.forget(proxyId);
@@ -131,6 +150,7 @@ export class ControlPlane {
 
   async close(): Promise<void> {
     clearTimeout(this.publishTimer);
+    this.rollouts.stop();
     // Upgraded config-stream sockets are no longer the HTTP server's: end them first.
     this.stream?.close();
     const server = this.server;

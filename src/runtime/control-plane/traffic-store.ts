@@ -44,8 +44,15 @@ export class TrafficStore {
     this.samples.delete(proxyId);
   }
 
+  /** One version of a destination over the last `windowMs`, all callers together (callers' view). */
+  versionFigures(destination: string, version: string, windowMs: number): { requests: number; successRate?: number; p99Ms?: number } {
+    const edges = this.edges(windowMs, "source", destination, version);
+    return edges[0] ? { requests: edges[0].requests, ...(edges[0].successRate !== undefined && { successRate: edges[0].successRate }), ...(edges[0].p99Ms !== undefined && { p99Ms: edges[0].p99Ms }) } : { requests: 0 };
+  }
+
   /** Traffic per edge over the last `windowMs`, from the given reporter's side. */
-  edges(windowMs: number, reporter: "source" | "destination" = "source"): EdgeTraffic[] {
+  edges(windowMs: number, reporter: "source" | "destination" = "source", destination?: string, version?: string): EdgeTraffic[] {
+    // With a destination and version, all callers merge into one edge (source "*").
     const since = this.now() - windowMs;
     const edges = new Map<string, EdgeTraffic & { buckets: number[] }>();
     for (const list of this.samples.values()) {
@@ -55,14 +62,16 @@ export class TrafficStore {
       const base = [...list].reverse().find((s) => s.at <= since) ?? list[0]!;
       for (const [key, series] of latest.series) {
         if (series.reporter !== reporter) continue;
+        if (destination !== undefined && (series.destination !== destination || series.version !== version)) continue;
         const before = base?.series.get(key);
         const reset = before !== undefined && before.count > series.count;
         const count = series.count - (before && !reset ? before.count : 0);
         if (count <= 0) continue;
-        const edgeKey = `${series.source}|${series.destination}|${series.version}`;
+        const source = destination !== undefined ? "*" : series.source;
+        const edgeKey = `${source}|${series.destination}|${series.version}`;
         let edge = edges.get(edgeKey);
         if (!edge) {
-          edge = { reporter, source: series.source, destination: series.destination, version: series.version, requests: 0, rps: 0, byCode: {}, buckets: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0) };
+          edge = { reporter, source, destination: series.destination, version: series.version, requests: 0, rps: 0, byCode: {}, buckets: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0) };
           edges.set(edgeKey, edge);
         }
         edge.requests += count;
