@@ -2,6 +2,7 @@
 // relative imports of other policy modules resolve; anything else (node:fs, a package, a URL) is refused
 // here, before any policy code runs.
 import * as esbuild from "esbuild";
+import { realpathSync } from "node:fs";
 import path from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { dslDir, dslEntry, sandboxCollector } from "./paths.ts";
@@ -21,25 +22,55 @@ function entrySource(files: readonly string[]): string {
     `globalThis.${RESULT_GLOBAL} = collectDeclarations();\n`;
 }
 
+const REFUSED = (specifier: string, why: string): esbuild.OnResolveResult => ({
+  errors: [{ text: `import "${specifier}" is not allowed: ${why}` }],
+});
+const ONLY_POLICY_MODULES = `policy modules may import only "typemesh" and other policy modules by relative path`;
+// What a policy module is: TypeScript. Anything else esbuild would load (.json, .txt, .js) is data or
+// code the type checker never saw.
+const POLICY_SOURCE = /\.(c|m)?ts$/;
+// Marks the resolution this plugin asks esbuild for, so that it does not come back to the plugin.
+const NESTED = Symbol("typemesh nested resolve");
+
+function isInside(dir: string, file: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
+}
+
+function realPath(file: string): string | undefined {
+  try {
+    return realpathSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
 function sandboxImports(root: string): esbuild.Plugin {
   return {
     name: "typemesh-sandbox-imports",
     setup(build) {
-      build.onResolve({ filter: /.*/ }, (args) => {
+      const realRoot = realPath(root) ?? root;
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === NESTED) return undefined;
         if (args.path === "typemesh") return { path: dslEntry };
         if (args.kind === "entry-point") return undefined;
         const internal = args.importer.endsWith("<stdin>") || args.importer.startsWith(dslDir) ||
           args.importer === sandboxCollector;
-        if (internal || args.path.startsWith("./") || args.path.startsWith("../")) {
-          const resolved = path.resolve(args.resolveDir, args.path);
-          if (internal || !path.relative(root, resolved).startsWith("..")) return undefined;
+        if (internal) return undefined;
+        if (!args.path.startsWith("./") && !args.path.startsWith("../")) return REFUSED(args.path, ONLY_POLICY_MODULES);
+        if (!isInside(root, path.resolve(args.resolveDir, args.path))) return REFUSED(args.path, ONLY_POLICY_MODULES);
+        // Where the import really lands: esbuild follows symlinks, and a link inside the directory can
+        // point anywhere (policies/registry.json -> ~/.docker/config.json).
+        const resolved = await build.resolve(args.path, {
+          kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: NESTED,
+        });
+        if (resolved.errors.length > 0 || resolved.external) return undefined; // esbuild reports it (TM0003)
+        const real = realPath(resolved.path);
+        if (!real || !isInside(realRoot, real)) {
+          return REFUSED(args.path, "it leads outside the policies directory (through a symbolic link)");
         }
-        return {
-          errors: [{
-            text: `import "${args.path}" is not allowed: policy modules may import only "typemesh" ` +
-              `and other policy modules by relative path`,
-          }],
-        };
+        if (!POLICY_SOURCE.test(real)) return REFUSED(args.path, `${ONLY_POLICY_MODULES}, and it is not a TypeScript module`);
+        return { path: resolved.path };
       });
     },
   };

@@ -1,0 +1,71 @@
+// The bundler's import allow-list: only `typemesh` and TypeScript modules that really lie inside the
+// policies directory (after following symbolic links) get into the bundle.
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, test } from "node:test";
+import { bundlePolicies } from "./bundle.ts";
+
+const scratch = mkdtempSync(path.join(tmpdir(), "typemesh-bundle-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A policies directory with the given files, beside a directory "outside" that it must not reach. */
+function policies(name: string, files: Record<string, string>): string {
+  const root = path.join(scratch, name, "policies");
+  mkdirSync(path.join(scratch, name, "outside"), { recursive: true });
+  writeFileSync(path.join(scratch, name, "outside", "secret.ts"), `export const secret = "s3cret";\n`);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  }
+  return root;
+}
+
+async function bundle(root: string, entry: string) {
+  return bundlePolicies(root, [path.join(root, entry)]);
+}
+
+test("typemesh and policy modules in subdirectories are bundled", async () => {
+  const root = policies("ok", {
+    "a.policy.ts": `import { defineMesh } from "typemesh";\nimport { domain } from "./shared/domain";\ndefineMesh({ trustDomain: domain, mtls: "strict" });\n`,
+    "shared/domain.ts": `export const domain = "shop.local";\n`,
+  });
+  const outcome = await bundle(root, "a.policy.ts");
+  assert.deepEqual(outcome.diagnostics, []);
+  assert.match(outcome.bundle?.code ?? "", /shop\.local/);
+});
+
+test("a symbolic link inside the directory that leads out of it is refused at the import", async () => {
+  const root = policies("link", { "a.policy.ts": `// the link\nimport { secret } from "./helpers";\nexport const x = secret;\n` });
+  symlinkSync(path.join(root, "../outside/secret.ts"), path.join(root, "helpers.ts"));
+  const outcome = await bundle(root, "a.policy.ts");
+  assert.equal(outcome.diagnostics[0]?.code, "TM0002");
+  assert.deepEqual(outcome.diagnostics[0]?.location && [outcome.diagnostics[0].location.file, outcome.diagnostics[0].location.line], ["a.policy.ts", 2]);
+  assert.match(outcome.diagnostics[0]?.message ?? "", /leads outside the policies directory/);
+  assert.doesNotMatch(JSON.stringify(outcome), /s3cret/);
+});
+
+test("data files are not policy modules, even inside the directory", async () => {
+  const root = policies("data", {
+    "a.policy.ts": `import weights from "./weights.json";\nexport const w = weights;\n`,
+    "weights.json": `{ "v1": 90, "v2": 10 }`,
+  });
+  const outcome = await bundle(root, "a.policy.ts");
+  assert.equal(outcome.diagnostics[0]?.code, "TM0002");
+  assert.match(outcome.diagnostics[0]?.message ?? "", /not a TypeScript module/);
+});
+
+test("packages, node builtins and paths out of the directory are refused", async () => {
+  for (const specifier of ["node:fs", "yaml", "../outside/secret.ts", "/etc/hostname"]) {
+    const root = policies(`refused-${specifier.replace(/\W/g, "")}`, { "a.policy.ts": `import * as m from ${JSON.stringify(specifier)};\nexport const x = m;\n` });
+    const outcome = await bundle(root, "a.policy.ts");
+    assert.equal(outcome.diagnostics[0]?.code, "TM0002", specifier);
+  }
+});
+
+test("an import that does not resolve is a bundling error, not a refusal", async () => {
+  const root = policies("missing", { "a.policy.ts": `import { b } from "./missing.policy";\nexport const x = b;\n` });
+  const outcome = await bundle(root, "a.policy.ts");
+  assert.equal(outcome.diagnostics[0]?.code, "TM0003");
+});
