@@ -29,9 +29,14 @@ const cases = readdirSync(corpus, { withFileTypes: true }).filter((e) => e.isDir
 // cases stay quick.
 const EVAL_TIMEOUT_MS = 750;
 
-// A secret in the compiler's environment that sandbox cases try to read; it must never come out.
+// A secret in the compiler's environment that sandbox cases try to read, and the credentials in a file
+// outside the policies directory that a symbolic link points at: neither may ever come out.
 const CANARY = `canary-${randomUUID()}`;
 process.env.TYPEMESH_CANARY_SECRET = CANARY;
+const outsideCredentials = JSON.parse(readFileSync(path.join(corpus, "../outside-policies/docker-config.json"), "utf8")) as {
+  auths: Record<string, { auth: string }>;
+};
+const SECRETS = [CANARY, ...Object.values(outsideCredentials.auths).map((a) => a.auth)];
 
 function readExpected(name: string): ExpectedDiagnostic[] {
   return JSON.parse(readFileSync(path.join(corpus, name, "expect.json"), "utf8")) as ExpectedDiagnostic[];
@@ -69,7 +74,9 @@ for (const name of cases) {
       assert.ok(result.ir, `${name}: warnings alone must not stop the IR${listing}`);
     }
     const everything = JSON.stringify({ diagnostics: actual, graph: result.graph, ir: result.ir });
-    assert.ok(!everything.includes(CANARY), `${name}: the host's TYPEMESH_CANARY_SECRET leaked into the compile result${listing}`);
+    for (const secret of SECRETS) {
+      assert.ok(!everything.includes(secret), `${name}: a secret of the host (${secret.slice(0, 12)}…) leaked into the compile result${listing}`);
+    }
   });
 }
 
