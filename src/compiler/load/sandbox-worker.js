@@ -4,6 +4,7 @@
 // compiler's thread, absorbs what the vm module cannot bound: memory (resourceLimits), unhandled
 // rejections and work queued for later (FinalizationRegistry callbacks), which die with the worker.
 // @ts-check
+import { randomUUID } from "node:crypto";
 import inspector from "node:inspector";
 import { types } from "node:util";
 import vm from "node:vm";
@@ -12,7 +13,9 @@ import { parentPort, workerData } from "node:worker_threads";
 /** @type {{ code: string; filename: string; timeoutMs: number; resultGlobal: string }} */
 const { code, filename, timeoutMs, resultGlobal } = workerData;
 
-const REJECTION_GLOBAL = "__typemeshRejection";
+// Where an unhandled rejection's reason is handed to the context to be described. Unguessable, so that
+// no policy can have put a setter there that would run out here, without the time limit.
+const REJECTION_GLOBAL = `__typemeshRejection_${randomUUID().replaceAll("-", "")}`;
 
 // Binary buffers allocate outside the JavaScript heap, past resourceLimits; policies never need them.
 const REMOVED_GLOBALS = [
@@ -65,7 +68,7 @@ function hotPositions(profile) {
   ]).slice(0, 20);
 }
 
-/** Reads a global the context set, as a string; anything else (a getter that throws, an object) is absent. */
+/** Evaluates an expression in the context, under the time limit; only a string result counts. */
 function readString(context, expression) {
   try {
     const value = vm.runInContext(expression, context, { timeout: timeoutMs });
