@@ -20,6 +20,7 @@ test("rates, success rate and latency come from the difference of two samples in
   assert.equal(edge?.rps, 100);
   assert.equal(edge?.successRate, 0.9);
   assert.ok(edge!.p50Ms! > 10 && edge!.p50Ms! <= 25, `p50 ${edge?.p50Ms}`);
+  assert.ok(edge!.p50Ms! <= edge!.p95Ms! && edge!.p95Ms! <= edge!.p99Ms!, `p95 ${edge?.p95Ms} between p50 and p99`);
 });
 
 test("a proxy that restarted (counters went down) counts from zero, not negative", () => {

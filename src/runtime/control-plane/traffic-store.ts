@@ -19,6 +19,7 @@ export interface EdgeTraffic {
   /** Share of responses that were not 5xx (and not dropped), 0–1; undefined without requests. */
   successRate?: number;
   p50Ms?: number;
+  p95Ms?: number;
   p99Ms?: number;
   byCode: Record<string, number>;
 }
@@ -83,11 +84,12 @@ export class TrafficStore {
     return [...edges.values()].map(({ buckets, ...edge }) => {
       const failed = Object.entries(edge.byCode).filter(([code]) => Number(code) >= 500 || Number(code) === 0).reduce((a, [, n]) => a + n, 0);
       const p50 = quantileOf(buckets, 0.5);
+      const p95 = quantileOf(buckets, 0.95);
       const p99 = quantileOf(buckets, 0.99);
       return {
         ...edge, rps: edge.requests / seconds,
         ...(edge.requests > 0 && { successRate: 1 - failed / edge.requests }),
-        ...(p50 !== undefined && { p50Ms: p50 }), ...(p99 !== undefined && { p99Ms: p99 }),
+        ...(p50 !== undefined && { p50Ms: p50 }), ...(p95 !== undefined && { p95Ms: p95 }), ...(p99 !== undefined && { p99Ms: p99 }),
       };
     }).sort((a, b) => a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination) || a.version.localeCompare(b.version));
   }
