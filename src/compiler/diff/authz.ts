@@ -12,19 +12,19 @@ export interface Access { level: AccessLevel; detail: string; grants: string[]; 
 
 const applies = (rule: AuthzRuleIR, caller: string) => !rule.from || (caller !== PLAINTEXT && rule.from.includes(caller));
 const restricted = (rule: AuthzRuleIR) => Boolean(rule.methods || rule.paths);
-const grant = (rule: AuthzRuleIR) => `${rule.methods?.join("|") ?? "any method"} ${rule.paths?.join(", ") ?? "any path"}`;
+const grant = (rule: AuthzRuleIR) => [rule.methods?.join("|"), rule.paths?.join(", ")].filter(Boolean).join(" ") || "any request";
 
 export function access(service: ServiceIR, caller: string): Access {
   if (caller === PLAINTEXT && service.mtls === "strict") return { level: "none", detail: "refused: mTLS required", grants: [], denies: [] };
   const denies = service.authorization.deny.filter((r) => applies(r, caller));
-  if (denies.some((r) => !restricted(r))) return { level: "none", detail: "denied by rule", grants: [], denies: ["everything"] };
+  if (denies.some((r) => !restricted(r))) return { level: "none", detail: "denied by a deny rule", grants: [], denies: ["everything"] };
   const denyText = denies.map(grant);
   const except = denyText.length ? ` except ${denyText.join("; ")}` : "";
   if (service.authorization.allow.length === 0) {
     return { level: denies.length ? "some" : "all", detail: `any request (no allow rules)${except}`, grants: ["everything"], denies: denyText };
   }
   const allows = service.authorization.allow.filter((r) => applies(r, caller));
-  if (allows.length === 0) return { level: "none", detail: "no allow rule", grants: [], denies: denyText };
+  if (allows.length === 0) return { level: "none", detail: "denied (no allow rule admits it)", grants: [], denies: denyText };
   const grants = [...new Set(allows.map((r) => (restricted(r) ? grant(r) : "everything")))].sort();
   const all = grants.includes("everything");
   return { level: all && !denies.length ? "all" : "some", detail: `${all ? "any request" : grants.join("; ")}${except}`, grants, denies: denyText };
@@ -72,8 +72,9 @@ export function authzMatrix(base: MeshIR, head: MeshIR): { matrix: AuthzMatrix; 
       const b = before.has(service) && callerBefore ? access(before.get(service)!, caller) : undefined;
       const a = after.has(service) && callerAfter ? access(after.get(service)!, caller) : undefined;
       const changed = Boolean(a && b && (a.level !== b.level || a.detail !== b.detail));
+      const effect = a && b && changed ? (widened(b, a) ? (narrowed(b, a) ? "mixed" : "widened") : narrowed(b, a) ? "narrowed" : "mixed") : undefined;
       accesses.set(`${caller}→${service}`, { ...(b && { before: b }), ...(a && { after: a }) });
-      cells.push({ caller, service, ...(b && { before: { level: b.level, detail: b.detail } }), ...(a && { after: { level: a.level, detail: a.detail } }), changed });
+      cells.push({ caller, service, ...(b && { before: { level: b.level, detail: b.detail } }), ...(a && { after: { level: a.level, detail: a.detail } }), changed, ...(effect && { effect }) });
     }
   }
   const small = new Set([...before.keys(), ...after.keys()]).size <= FULL_MATRIX_UP_TO;

@@ -41,15 +41,17 @@ export function diffMeshes(base: MeshIR, head: MeshIR): MeshDiff {
     headline: changed ? headline(counts, mesh.length, risks.length) : "No changes: the policies compile to the same mesh.",
     counts, risks, mesh, services, authz: matrix,
     blastRadius: blastRadius(base, head, services),
-    emitLimits: emitLimits(head),
+    // Only the changed services' limits: the rest of the mesh is as expressible as it was.
+    emitLimits: emitLimits(head).filter((l) => services.some((s) => s.id === l.service)),
   };
 }
 
-function headline(c: MeshDiff["counts"], meshChanges: number, risks: number): string {
+/** The one-line verdict; plan calls it again when live figures add risks. */
+export function headline(c: MeshDiff["counts"], meshChanges: number, risks: number): string {
   const parts = [
     c.servicesChanged && `${plural(c.servicesChanged, "service")} changed`,
-    c.servicesAdded && `${c.servicesAdded} added`,
-    c.servicesRemoved && `${c.servicesRemoved} removed`,
+    c.servicesAdded && `${plural(c.servicesAdded, "service")} added`,
+    c.servicesRemoved && `${plural(c.servicesRemoved, "service")} removed`,
     meshChanges && `${plural(meshChanges, "mesh-wide change")}`,
   ].filter(Boolean);
   const routes = [

@@ -69,6 +69,8 @@ export interface AuthzCell {
   before?: { level: AccessLevel; detail: string };
   after?: { level: AccessLevel; detail: string };
   changed: boolean;
+  /** For a changed cell: does head let the caller do more, less, or some of each? */
+  effect?: "widened" | "narrowed" | "mixed";
 }
 
 export interface AuthzMatrix {

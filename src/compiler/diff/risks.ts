@@ -1,7 +1,8 @@
 // Risk banners: the few changes a reviewer must not miss, each pointing at the policy line in head
 // that causes it. Only what head introduces counts; a risk already in base is old news.
-import type { AuthzRuleIR, MeshIR, RouteIR, ServiceIR } from "../ir/schema.ts";
+import type { AuthzRuleIR, MeshIR, RouteIR } from "../ir/schema.ts";
 import { type Access, PLAINTEXT, widened } from "./authz.ts";
+import { unreachableRoutes } from "./coverage.ts";
 import { describeMatches, routeMethods } from "./describe.ts";
 import { emitLimits } from "./emit-limits.ts";
 import { weakened } from "./mtls.ts";
@@ -24,7 +25,7 @@ function authzRisks(base: MeshIR, head: MeshIR, accesses: Map<string, { before?:
     const who = caller === PLAINTEXT ? "plaintext clients outside the mesh" : caller;
     risks.push({
       code: "authz-widened", service: serviceId,
-      message: `authorization widened: ${who} → ${serviceId} was ${before.detail}, now ${after.detail}`,
+      message: `${who} → ${serviceId}: was ${before.detail}, now ${after.detail}`,
       location: rule?.source ?? service.source,
     });
   }
@@ -38,9 +39,9 @@ function mtlsRisks(base: MeshIR, head: MeshIR): Risk[] {
     // One banner for the mesh default, naming the services it weakens, rather than one per service.
     const names = weaker.map((s) => s.id);
     const listed = names.length > 10 ? `${names.slice(0, 10).join(", ")} and ${names.length - 10} more` : names.join(", ");
-    return [{ code: "mtls-weakened", service: "(mesh)", message: `mTLS weakened mesh-wide: strict → permissive; ${names.length} service${names.length === 1 ? "" : "s"} now accept plaintext clients without an identity${names.length ? ` (${listed})` : ""}`, ...(head.mesh.source && { location: head.mesh.source }) }];
+    return [{ code: "mtls-weakened", service: "(mesh)", message: `mesh-wide default strict → permissive; ${names.length} service${names.length === 1 ? "" : "s"} now accept plaintext clients without an identity${names.length ? ` (${listed})` : ""}`, ...(head.mesh.source && { location: head.mesh.source }) }];
   }
-  return weaker.map((service) => ({ code: "mtls-weakened" as const, service: service.id, message: `mTLS weakened on ${service.id}: strict → permissive; plaintext clients without an identity are accepted`, location: service.source }));
+  return weaker.map((service) => ({ code: "mtls-weakened" as const, service: service.id, message: `${service.id}: strict → permissive; plaintext clients without an identity are now accepted`, location: service.source }));
 }
 
 /** Methods among POST/PATCH a route retries (or, without opt-in, asks to and is warned about). */
@@ -70,33 +71,6 @@ function retryRisks(base: MeshIR, head: MeshIR): Risk[] {
     }
   }
   return risks;
-}
-
-/** A route that no request can reach: an earlier route's match covers all of its matches. */
-export function unreachableRoutes(service: ServiceIR): { route: RouteIR; by: RouteIR }[] {
-  const found: { route: RouteIR; by: RouteIR }[] = [];
-  service.routes.forEach((route, i) => {
-    if (route.matches.length === 0) {
-      const by = service.routes.slice(0, i).find((r) => r.matches.length === 0);
-      if (by) found.push({ route, by });
-      return;
-    }
-    const by = service.routes.slice(0, i).find((earlier) => route.matches.every((m) => earlier.matches.length === 0 || earlier.matches.some((e) => covers(e, m))));
-    if (by) found.push({ route, by });
-  });
-  return found;
-}
-
-function covers(e: RouteIR["matches"][number], m: RouteIR["matches"][number]): boolean {
-  if (e.methods && (!m.methods || m.methods.some((x) => !e.methods!.includes(x)))) return false;
-  if (e.path) {
-    if (!m.path || m.path.kind === "regex") { if (JSON.stringify(e.path) !== JSON.stringify(m.path)) return false; }
-    else if (e.path.kind === "exact" && !(m.path.kind === "exact" && m.path.value === e.path.value)) return false;
-    else if (e.path.kind === "prefix" && !m.path.value.startsWith(e.path.value)) return false;
-    else if (e.path.kind === "regex") return false;
-  }
-  const sameOrPresent = (list: typeof e.headers, other: typeof m.headers) => list.every((h) => other.some((o) => o.name === h.name && (h.match.kind === "present" || JSON.stringify(o.match) === JSON.stringify(h.match))));
-  return sameOrPresent(e.headers, m.headers) && sameOrPresent(e.query, m.query);
 }
 
 function unreachableRisks(base: MeshIR, head: MeshIR): Risk[] {

@@ -5,6 +5,7 @@ import { formatDuration } from "../units.ts";
 import { describeDestinations, describeFault, describeMatches, describeMirror, describeRetries, describeWorstCase } from "./describe.ts";
 import { diffFault } from "./faults.ts";
 import { diffMirror } from "./mirrors.ts";
+import { firstCovering } from "./coverage.ts";
 import type { Change, RouteRow } from "./report.ts";
 import { diffResilience } from "./resilience.ts";
 import { diffSplit } from "./splits.ts";
@@ -52,7 +53,7 @@ export function diffRoutes(base: ServiceIR | undefined, head: ServiceIR | undefi
     const old = beforeByName.get(route.name);
     if (!old) {
       result.added++;
-      if (!standalone) result.changes.push({ kind: "route-added", route: route.name, location: route.source, summary: `new route ${route.name} at #${index + 1}: ${describeMatches(route)} → ${describeDestinations(route)}` });
+      if (!standalone) result.changes.push({ kind: "route-added", route: route.name, location: route.source, summary: `new route ${route.name} at #${index + 1}: ${describeMatches(route)} → ${describeDestinations(route)}${takenFrom(before, route)}` });
       result.rows.push(row(route, index, "added"));
       return;
     }
@@ -66,8 +67,21 @@ export function diffRoutes(base: ServiceIR | undefined, head: ServiceIR | undefi
   before.forEach((route, index) => {
     if (afterNames.has(route.name)) return;
     result.removed++;
-    if (!standalone) result.changes.push({ kind: "route-removed", route: route.name, summary: `route ${route.name} (#${index + 1}: ${describeMatches(route)} → ${describeDestinations(route)}) removed: its requests now fall through to later routes` });
+    if (!standalone) result.changes.push({ kind: "route-removed", route: route.name, summary: `route ${route.name} (#${index + 1}: ${describeMatches(route)} → ${describeDestinations(route)}) removed: ${fallsTo(after, route)}` });
     result.rows.push(row(route, index, "removed"));
   });
   return result;
+}
+
+/** Which base route the new route's requests went to before (the first one that matched them all). */
+function takenFrom(before: readonly RouteIR[], route: RouteIR): string {
+  const was = firstCovering(before, route);
+  return was ? `; these requests went to route ${was.name} (${describeDestinations(was)}) before` : "";
+}
+
+/** Where a removed route's requests go now. */
+function fallsTo(after: readonly RouteIR[], route: RouteIR): string {
+  const next = firstCovering(after, route);
+  if (next) return `its requests now go to route ${next.name} (${describeDestinations(next)})`;
+  return after.some((r) => r.matches.length === 0) ? "its requests now fall through to later routes" : "its requests may now match no route (404)";
 }
