@@ -54,10 +54,10 @@ export async function startDemoMesh(options: DemoOptions): Promise<DemoMesh> {
   const proxies: Proxy[] = [];
   const apps: Server[] = [];
   const workloads: DemoMesh["workloads"] = [];
-  for (const { service, version } of DEMO_WORKLOADS) {
+  for (const { service, version, behaviour } of DEMO_WORKLOADS) {
     // The sidecar needs the app's port and the app its sidecar's: start the app, then the sidecar,
     // then tell the app where its sidecar listens.
-    const app = await startShopApp({ service, version });
+    const app = await startShopApp({ service, version, ...(behaviour && { behaviour }) });
     const proxy = new Proxy({
       service, version, app: { host: "127.0.0.1", port: app.port }, controlPlane: url,
       stateDir: path.join(options.stateDir, "proxies"), id: `${service}-${version}`,

@@ -10,6 +10,8 @@ export interface ShopAppOptions {
   port?: number;
   /** The sidecar's outbound listener, for calls to other services. */
   sidecar?: { host: string; port: number };
+  /** A bad build, for the rollout demo: this share of requests fail with 500, every answer this late. */
+  behaviour?: { errorRate?: number; delayMs?: number };
 }
 
 /** Pages that fan out to other services, per service: the demo's call graph. */
@@ -57,6 +59,12 @@ export async function startShopApp(options: ShopAppOptions): Promise<ShopApp> {
   let sidecar = options.sidecar;
   const server = createServer(async (req, res) => {
     const bodyBytes = await readAll(req);
+    const behaviour = options.behaviour;
+    if (behaviour?.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+    if (behaviour?.errorRate && Math.random() < behaviour.errorRate) {
+      res.writeHead(500, { "content-type": "text/plain", "x-app-version": options.version }).end("simulated failure of a bad build\n");
+      return;
+    }
     const path = (req.url ?? "/").split("?")[0]!;
     const downstream = sidecar && calls[path] ? await Promise.all(calls[path]!.map((c) => callThroughSidecar(sidecar!, c))) : [];
     const failed = downstream.some((d) => d.status === 0 || d.status >= 500);

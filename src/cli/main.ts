@@ -10,6 +10,8 @@ import { registerControlPlane } from "./control-plane.ts";
 import { registerProxy } from "./proxy.ts";
 import { registerStatus } from "./status.ts";
 import { registerUp } from "./up.ts";
+import { registerPlan } from "./plan.ts";
+import { registerRollout } from "./rollout.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -21,7 +23,7 @@ export function createProgram(): Command {
     .exitOverride()
     .addHelpText("after", `
 Exit codes: 0 success, 1 policy errors or a failed operation, 2 changes (plan --detailed-exitcode),
-64 wrong usage. Documentation: docs/cli.md`);
+3 rollout rolled back, 64 wrong usage. Documentation: docs/cli.md`);
   registerCheck(program);
   registerBuild(program);
   registerSimulate(program);
@@ -30,7 +32,13 @@ Exit codes: 0 success, 1 policy errors or a failed operation, 2 changes (plan --
   registerProxy(program);
   registerStatus(program);
   registerUp(program);
-  for (const command of program.commands) command.exitOverride();
+  registerPlan(program);
+  registerRollout(program);
+  const override = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(override);
+  };
+  program.commands.forEach(override);
   return program;
 }
 
