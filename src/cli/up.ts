@@ -42,9 +42,11 @@ export function registerUp(program: Command): void {
       say("");
       say(p.bold("typemesh demo is running"));
       say(`  control plane   ${mesh.controlPlane.url}   (admin token ${mesh.controlPlane.token})`);
+      say(`  dashboard       ${mesh.controlPlane.url}/dashboard/#token=${mesh.controlPlane.token}`);
       say(`  proxy status    TYPEMESH_ADMIN_TOKEN=${mesh.controlPlane.token} node bin/typemesh.js status --control-plane ${mesh.controlPlane.url}`);
       say(`  try a request   curl -s -H 'Host: frontend' http://127.0.0.1:${shopper.ports.outbound}/`);
       say(`  simulate it     node bin/typemesh.js simulate ${dir} --from shopper --to frontend --path /`);
+      say(`  roll out        TYPEMESH_ADMIN_TOKEN=${mesh.controlPlane.token} node bin/typemesh.js rollout start --service catalog --control-plane ${mesh.controlPlane.url}   (add --to v3 for a bad build that rolls back)`);
       say("  workloads (admin: /ready /config_dump /metrics)");
       for (const w of mesh.workloads) say(`    ${`${w.service} ${w.version}`.padEnd(14)} admin http://127.0.0.1:${w.ports.admin}  inbound :${w.ports.inbound}  app :${w.appPort}`);
       say(`  traffic         ${opts.rate} req/s from shopper for ${Math.round(opts.duration / 1000)} s`);
