@@ -14,7 +14,8 @@ export function renderRollout(r: Rollout, p: Palette, now = Date.now()): string[
   const phase = r.phase === "promoted" ? p.green(r.phase) : r.phase === "rolled-back" || r.phase === "aborted" ? p.red(r.phase) : r.phase === "paused" ? p.yellow(r.phase) : p.cyan(r.phase);
   const width = 30;
   const filled = Math.round((r.weight / 100) * width);
-  const nextIn = r.phase === "progressing" ? Math.max(0, Math.ceil((Date.parse(r.stepStartedAt) + r.intervalMs - now) / 1000)) : undefined;
+  const due = r.nextCheckAt ? Date.parse(r.nextCheckAt) : Date.parse(r.stepStartedAt) + r.intervalMs;
+  const nextIn = r.phase === "progressing" ? Math.max(0, Math.ceil((due - now) / 1000)) : undefined;
   const check = r.checks.at(-1);
   return [
     `rollout ${p.bold(r.service)} ${r.from} → ${r.to}   ${phase}   step ${r.stepIndex + 1}/${r.steps.length} (${r.steps.join("/")}%)`,

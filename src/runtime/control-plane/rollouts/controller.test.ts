@@ -89,6 +89,13 @@ test("too little traffic holds the step instead of judging it", () => {
   assert.equal(r.phase, "progressing");
   assert.equal(r.weight, 20);
   assert.equal(r.checks.at(-1)?.outcome, "insufficient-traffic");
+  // The held step keeps counting: 3 + 9 requests over the longer window are enough to judge.
+  t.advance(5_000); t.controller.tick();
+  assert.equal(r.checks.length, 1, "not judged again before another interval");
+  t.advance(5_000); t.report(9, 0); t.controller.tick();
+  assert.equal(r.checks.at(-1)?.outcome, "passed");
+  assert.equal(r.checks.at(-1)?.requests, 12);
+  assert.equal(r.weight, 100);
 });
 
 test("a bundle that changes the service pauses the rollout; one that drops its version aborts it", () => {

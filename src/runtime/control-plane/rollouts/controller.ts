@@ -2,7 +2,8 @@
 // leaves nothing ownerless. Rules (docs/rollouts.md):
 // - A progressing rollout holds each step for its interval, then reads the new version's figures:
 //   passed → next step (after the 100% step: promoted); failed more than failureThreshold times →
-//   rolled back at once (weight 0); too little traffic → the step is held and measured again.
+//   rolled back at once (weight 0); too little traffic → the step is held for another interval and
+//   its figures keep accumulating (five such holds in a row pause the rollout).
 // - The CLI only starts, steers and watches; killing it changes nothing.
 // - A restarted control plane resumes progressing rollouts; the interrupted step is measured anew.
 // - A bundle that changes the service under an active rollout pauses it (weights held) with the
@@ -41,7 +42,7 @@ export class RolloutController {
   ) {
     this.rollouts = store.load();
     // The step that was running when the control plane stopped is measured again from now.
-    for (const r of this.rollouts) if (r.phase === "progressing") r.stepStartedAt = this.now().toISOString();
+    for (const r of this.rollouts) if (r.phase === "progressing") this.newWindow(r);
   }
 
   list(): Rollout[] {
@@ -84,7 +85,7 @@ export class RolloutController {
     return this.steer(service, ["paused"], (r) => {
       r.phase = "progressing";
       r.reason = undefined;
-      r.stepStartedAt = this.now().toISOString();
+      this.newWindow(r);
       if (bundle) r.bundleVersion = bundle.version;
     });
   }
@@ -104,6 +105,12 @@ export class RolloutController {
     change(rollout);
     this.changed(rollout, `${rollout.phase}${rollout.reason ? `: ${rollout.reason}` : ""}`);
     return { rollout };
+  }
+
+  /** The step's measurement starts over from now. */
+  private newWindow(r: Rollout): void {
+    r.stepStartedAt = this.now().toISOString();
+    r.nextCheckAt = undefined;
   }
 
   private finish(r: Rollout, phase: "promoted" | "rolled-back" | "aborted", weight: number, reason: string): void {
@@ -139,7 +146,8 @@ export class RolloutController {
   tick(): void {
     const now = this.now();
     for (const r of this.rollouts) {
-      if (r.phase !== "progressing" || now.getTime() - Date.parse(r.stepStartedAt) < r.intervalMs) continue;
+      const due = r.nextCheckAt ? Date.parse(r.nextCheckAt) : Date.parse(r.stepStartedAt) + r.intervalMs;
+      if (r.phase !== "progressing" || now.getTime() < due) continue;
       const check = checkGates(r, this.traffic, now.getTime() - Date.parse(r.stepStartedAt), now);
       r.checks.push(check);
       if (r.checks.length > 200) r.checks.splice(0, r.checks.length - 200);
@@ -149,18 +157,18 @@ export class RolloutController {
           r.phase = "paused";
           r.reason = `no step got enough traffic to judge ${MAX_INSUFFICIENT} times in a row (${check.reasons[0]})`;
         } else {
-          r.stepStartedAt = now.toISOString();
+          r.nextCheckAt = new Date(now.getTime() + r.intervalMs).toISOString();
         }
       } else if (check.outcome === "failed") {
         r.failedChecks++;
         if (r.failedChecks > r.failureThreshold) this.finish(r, "rolled-back", 0, `gate failed at ${r.weight}%: ${check.reasons.join("; ")}`);
-        else r.stepStartedAt = now.toISOString();
+        else this.newWindow(r);
       } else if (r.stepIndex + 1 >= r.steps.length) {
         this.finish(r, "promoted", 100, `every step passed; ${r.to} takes all traffic`);
       } else {
         r.stepIndex++;
         r.weight = r.steps[r.stepIndex]!;
-        r.stepStartedAt = now.toISOString();
+        this.newWindow(r);
       }
       this.changed(r, `step ${r.stepIndex + 1}/${r.steps.length} at ${r.weight}%: ${check.outcome}${check.reasons.length ? ` (${check.reasons.join("; ")})` : ""}${isActive(r) ? "" : ` → ${r.phase}`}`);
     }

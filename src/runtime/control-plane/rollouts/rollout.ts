@@ -37,6 +37,8 @@ export interface Rollout extends RolloutPlan {
   weight: number;
   startedAt: string;
   stepStartedAt: string;
+  /** When the step is judged next, if not at stepStartedAt + interval (a step held for more traffic). */
+  nextCheckAt?: string;
   finishedAt?: string;
   failedChecks: number;
   checks: GateCheck[];
