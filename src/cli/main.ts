@@ -11,6 +11,8 @@ import { registerProxy } from "./proxy.ts";
 import { registerStatus } from "./status.ts";
 import { registerUp } from "./up.ts";
 import { registerPlan } from "./plan.ts";
+import { registerComment } from "./comment.ts";
+import { registerPr } from "./pr.ts";
 import { registerRollout } from "./rollout.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -33,6 +35,8 @@ Exit codes: 0 success, 1 policy errors or a failed operation, 2 changes (plan --
   registerStatus(program);
   registerUp(program);
   registerPlan(program);
+  registerComment(program);
+  registerPr(program);
   registerRollout(program);
   const override = (command: Command): void => {
     command.exitOverride();
