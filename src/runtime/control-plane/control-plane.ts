@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Bundle } from "../../compiler/emit/bundle.ts";
 import { consistencyProblems } from "../../compiler/ir/consistency.ts";
+import { createDashboard } from "../dashboard/server.ts";
 import { handleAdmin } from "./admin-api.ts";
 import { BundleStore, type HistoryEntry } from "./bundle-store.ts";
 import { createConfigStream, STREAM_PATH } from "./config-stream.ts";
@@ -44,6 +45,8 @@ export class ControlPlane {
   private stream: ReturnType<typeof createConfigStream> | undefined;
   private publishTimer: NodeJS.Timeout | undefined;
   private readonly log: (line: string) => void;
+  /** The web UI on this port: /dashboard/, /api/events, /api/dashboard/… (docs/dashboard.md). */
+  private readonly dashboard = createDashboard(this, (version) => this.store.load(version));
 
   constructor(private readonly options: ControlPlaneOptions) {
     this.adminToken = options.adminToken;
@@ -122,6 +125,7 @@ export class ControlPlane {
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? "/", "http://control-plane");
       if (url.pathname === "/healthz") return sendJson(res, 200, { ok: true, bundle: this.bundle?.version ?? null });
+      if (this.dashboard.handle(req, res, url)) return;
       if (url.pathname.startsWith("/api/")) {
         handleAdmin(this, req, res, url).catch((error: Error) => sendJson(res, 500, { error: error.message }));
         return;
