@@ -37,7 +37,8 @@ export function replay(base: MeshIR, head: MeshIR, requests: readonly SimulatedR
   for (const request of requests) {
     const before = simulate(base, request), after = simulate(head, request);
     const dest = destination(before) !== destination(after);
-    const authz = decision(before) !== decision(after);
+    // Only allow ↔ deny counts; the same decision for another reason is not a change a caller sees.
+    const authz = before.authorization?.decision !== after.authorization?.decision;
     if (dest) result.changedDestination++;
     if (authz) result.changedAuthorization++;
     if ((dest || authz) && result.examples.length < MAX_EXAMPLES) {
