@@ -29,3 +29,21 @@ test("more traffic to a version without endpoints is a risk", () => {
   assert.match(risks[0]!.message, /sends 10% to v2, which has no registered endpoints/);
   assert.deepEqual(endpointRisks(base, head, { ...live, endpoints: [...live.endpoints, { service: "shop/checkout", version: "v2" }] }), []);
 });
+
+test("fetchLive reads the admin API with the token; a refused token says so", async () => {
+  const { createServer } = await import("node:http");
+  const server = createServer((req, res) => {
+    if (req.headers.authorization !== "Bearer t0k") return void res.writeHead(401).end("{}");
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(req.url?.startsWith("/api/traffic") ? { edges: live.edges } : { proxies: [{ service: "shop/checkout", version: "v1", id: "p1" }] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    const { fetchLive } = await import("./live-traffic.ts");
+    assert.deepEqual(await fetchLive(url, "t0k"), live);
+    await assert.rejects(fetchLive(url, "wrong"), /401 \(missing or wrong admin token\)/);
+  } finally {
+    server.close();
+  }
+});
