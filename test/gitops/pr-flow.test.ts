@@ -35,7 +35,7 @@ async function botPosts(): Promise<string> {
   return sha;
 }
 
-test("plan → pr → comment → second push edits the same comment; annotations on the right lines", { timeout: 120_000 }, async () => {
+test("plan → pr → comment → second push edits the same comment; annotations on the right lines", { timeout: 600_000 }, async () => {
   await repo.git.checkoutLocalBranch("cart-canary");
   repo.edit("checkout.policy.ts", (t) => t.replace(`method: ["GET", "PUT", "DELETE"] },\n      split: { v1: 90, v2: 10 }`, `method: ["GET", "PUT", "DELETE"] },\n      split: { v1: 50, v2: 50 }`));
 
