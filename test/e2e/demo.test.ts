@@ -72,7 +72,8 @@ test("npm start runs the demo mesh, applies policy edits live, refuses broken on
   assert.equal(seen, "typemesh-edited", "the edit never took effect");
   const tookMs = Date.now() - edited;
   console.log(`policy edit live after ${tookMs} ms`);
-  assert.ok(tookMs < 3000, `policy edit took ${tookMs} ms`);
+  // Typically 200–400 ms; the bound leaves room for a loaded CI machine.
+  assert.ok(tookMs < 5000, `policy edit took ${tookMs} ms`);
 
   // A broken policy: reported, and the running config stays.
   writeFileSync(file, original.replace('timeout: "3s"', 'timeout: "3 seconds"'));
