@@ -52,6 +52,7 @@ export function registerControlPlane(program: Command): void {
       });
       const { url } = await cp.listen();
       process.stdout.write(`control plane listening on ${url}\n`);
+      process.stdout.write(`dashboard: ${url}/dashboard/ (sign in with the admin token)\n`);
       if (!adminToken(opts.token)) process.stdout.write(`admin token: ${token}  (set TYPEMESH_ADMIN_TOKEN to choose one)\n`);
       if (source) {
         process.stdout.write(`bundle source: ${source.description}\n`);
