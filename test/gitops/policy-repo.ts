@@ -52,7 +52,7 @@ export interface CliRun { code: number; stdout: string; stderr: string }
 
 export function runCli(cwd: string, args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const merged = { ...process.env, NO_COLOR: "1", ...env };
+    const merged: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete merged[k];
     const child = spawn(process.execPath, [bin, ...args], { cwd, env: merged, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "";
