@@ -28,17 +28,17 @@ export async function resolveCommit(root: string, ref: string): Promise<string> 
   return commit.trim();
 }
 
-/** Runs `fn` on a detached worktree of `commit`, removed afterwards whatever happens. */
-export async function withWorktree<T>(root: string, commit: string, fn: (dir: string) => Promise<T>): Promise<T> {
+/** Checks `commit` out, detached, into a new temporary directory; pair with removeWorktree. */
+export async function addWorktree(root: string, commit: string): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "typemesh-base-"));
+  await git(root).raw(["worktree", "add", "--detach", "--quiet", dir, commit]);
+  return dir;
+}
+
+export async function removeWorktree(root: string, dir: string): Promise<void> {
   const repo = git(root);
-  await repo.raw(["worktree", "add", "--detach", "--quiet", dir, commit]);
-  try {
-    return await fn(dir);
-  } finally {
-    await repo.raw(["worktree", "remove", "--force", dir]).catch(() => rmSync(dir, { recursive: true, force: true }));
-    await repo.raw(["worktree", "prune"]).catch(() => undefined);
-  }
+  await repo.raw(["worktree", "remove", "--force", dir]).catch(() => rmSync(dir, { recursive: true, force: true }));
+  await repo.raw(["worktree", "prune"]).catch(() => undefined);
 }
 
 /** Paths (relative to the root) with uncommitted changes, untracked files included. */

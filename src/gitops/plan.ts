@@ -2,13 +2,13 @@
 // assemble the ImpactReport. A side that does not compile is reported with its diagnostics, not thrown.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { compilePolicies } from "../compiler/compile.ts";
 import { diffMeshes, headline } from "../compiler/diff/diff.ts";
 import { parseSamples, replay } from "../compiler/diff/replay.ts";
-import type { ImpactReport, SideReport } from "../compiler/diff/report.ts";
+import type { ImpactReport } from "../compiler/diff/report.ts";
 import type { MeshIR } from "../compiler/ir/schema.ts";
+import { compileSide, type Side } from "./compile-side.ts";
 import { GitOpsError } from "./errors.ts";
-import { repositoryRoot, resolveCommit, uncommittedPaths, withWorktree } from "./git.ts";
+import { addWorktree, removeWorktree, repositoryRoot, resolveCommit, uncommittedPaths } from "./git.ts";
 import { endpointRisks, fetchLive, withLiveRates } from "./live-traffic.ts";
 
 export interface PlanOptions {
@@ -19,18 +19,6 @@ export interface PlanOptions {
   adminToken?: string;
   /** Newline-delimited recorded requests to replay. */
   samplesFile?: string;
-}
-
-export interface Side { report: SideReport; ir?: MeshIR }
-
-/** Compiles one side; a base without any policy files is an empty mesh (the change adds the first ones). */
-export async function compileSide(dir: string, side: Omit<SideReport, "compiled" | "diagnostics">, allowEmpty: boolean): Promise<Side & { empty?: boolean }> {
-  if (allowEmpty && !existsSync(dir)) return { report: { ...side, compiled: true, diagnostics: [] }, empty: true };
-  const result = await compilePolicies(dir);
-  if (allowEmpty && !result.ir && result.diagnostics.every((d) => d.code === "TM0007")) {
-    return { report: { ...side, compiled: true, diagnostics: [] }, empty: true };
-  }
-  return { report: { ...side, compiled: Boolean(result.ir), diagnostics: result.diagnostics }, ...(result.ir && { ir: result.ir }) };
 }
 
 const EMPTY_COUNTS = { servicesAdded: 0, servicesRemoved: 0, servicesChanged: 0, routesAdded: 0, routesRemoved: 0, routesChanged: 0 };
@@ -44,9 +32,18 @@ export async function runPlan(options: PlanOptions): Promise<ImpactReport> {
   const samples = options.samplesFile === undefined ? undefined : readSamples(options.samplesFile);
 
   const dirty = (await uncommittedPaths(root)).some((p) => policiesPath === "." || p.startsWith(`${policiesPath}/`));
-  const head = await compileSide(headDir, { ref: dirty ? "working tree (uncommitted changes)" : "working tree" }, false);
-  const base = await withWorktree(root, commit, (dir) =>
-    compileSide(path.join(dir, policiesPath), { ref: options.base, commit }, true));
+  const worktree = await addWorktree(root, commit);
+  let base: Side, head: Side;
+  try {
+    // Base compiles in a worker (started before head's type-check holds this thread) while head
+    // compiles here: the two overlap on a multi-core machine.
+    const pending = compileSide(path.join(worktree, policiesPath), { ref: options.base, commit }, true, true);
+    pending.catch(() => undefined); // awaited below; not unhandled meanwhile
+    head = await compileSide(headDir, { ref: dirty ? "working tree (uncommitted changes)" : "working tree" }, false);
+    base = await pending;
+  } finally {
+    await removeWorktree(root, worktree);
+  }
 
   return buildReport(policiesPath, base, head, { ...options, ...(samples && { samples }) });
 }
@@ -54,7 +51,7 @@ export async function runPlan(options: PlanOptions): Promise<ImpactReport> {
 export interface BuildOptions { controlPlane?: string; adminToken?: string; samples?: ReturnType<typeof parseSamples> }
 
 /** The report from two compiled sides: the pure part of plan, also what the golden tests run. */
-export async function buildReport(policiesPath: string, base: Side & { empty?: boolean }, head: Side, options: BuildOptions = {}): Promise<ImpactReport> {
+export async function buildReport(policiesPath: string, base: Side, head: Side, options: BuildOptions = {}): Promise<ImpactReport> {
   const sides = { policiesPath, base: base.report, head: head.report };
   if (!head.ir || (!base.ir && !base.empty)) {
     const which = !head.ir && !base.ir && !base.empty ? "Neither base nor head compiles" : !head.ir ? "Head does not compile" : `Base ${base.report.ref} does not compile`;
@@ -91,3 +88,5 @@ function readSamples(file: string) {
     throw new GitOpsError(`cannot read samples ${file}: ${(error as Error).message}`);
   }
 }
+
+export { compileSide, type Side };

@@ -1,0 +1,37 @@
+// Compiling one side of a plan. The base side runs in a worker thread so that it overlaps with the
+// head's compile (type-checking is CPU-bound and single-threaded): plan then costs little more than
+// one check on a two-core machine. If the worker cannot run, the compile happens here instead.
+import { existsSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import { compilePolicies, type CompileResult } from "../compiler/compile.ts";
+import type { SideReport } from "../compiler/diff/report.ts";
+import type { MeshIR } from "../compiler/ir/schema.ts";
+
+export interface Side { report: SideReport; ir?: MeshIR; empty?: boolean }
+
+const workerUrl = new URL("./compile-worker.js", import.meta.url);
+
+function compileInWorker(dir: string): Promise<Pick<CompileResult, "diagnostics" | "ir">> {
+  return new Promise((resolve) => {
+    const worker = new Worker(workerUrl, { workerData: { dir } });
+    let settled = false;
+    const fallback = () => { if (!settled) { settled = true; resolve(compilePolicies(dir)); } };
+    worker.once("message", (m: { diagnostics: CompileResult["diagnostics"]; ir?: MeshIR; failure?: string }) => {
+      if (m.failure !== undefined) return fallback();
+      settled = true;
+      resolve({ diagnostics: m.diagnostics, ...(m.ir && { ir: m.ir }) });
+    });
+    worker.once("error", fallback);
+    worker.once("exit", fallback);
+  });
+}
+
+/** Compiles one side; with allowEmpty, a directory without policy files is an empty mesh (the change adds the first ones). */
+export async function compileSide(dir: string, side: Omit<SideReport, "compiled" | "diagnostics">, allowEmpty: boolean, inWorker = false): Promise<Side> {
+  if (allowEmpty && !existsSync(dir)) return { report: { ...side, compiled: true, diagnostics: [] }, empty: true };
+  const result = inWorker ? await compileInWorker(dir) : await compilePolicies(dir);
+  if (allowEmpty && !result.ir && result.diagnostics.every((d) => d.code === "TM0007")) {
+    return { report: { ...side, compiled: true, diagnostics: [] }, empty: true };
+  }
+  return { report: { ...side, compiled: Boolean(result.ir), diagnostics: result.diagnostics }, ...(result.ir && { ir: result.ir }) };
+}
