@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { registerBuild } from "./build.ts";
 import { registerCheck } from "./check.ts";
 import { CommandError, EXIT, UsageError } from "./errors.ts";
+import { GitOpsError } from "../gitops/errors.ts";
 import { registerInit } from "./init.ts";
 import { registerSimulate } from "./simulate.ts";
 import { registerControlPlane } from "./control-plane.ts";
@@ -59,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`typemesh: ${error.message}\n`);
       return EXIT.usage;
     }
-    if (error instanceof CommandError) {
+    if (error instanceof CommandError || error instanceof GitOpsError) {
       process.stderr.write(`typemesh: ${error.message}\n`);
       return EXIT.failure;
     }

@@ -9,6 +9,10 @@ import { adminRequest } from "./admin-client.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { adminToken, parsePositiveInt } from "./options.ts";
 import { renderRollout, rolloutLine } from "./rollout-render.ts";
+import { createGitHub, parseRepo } from "../gitops/github/client.ts";
+import { upsertStickyComment } from "../gitops/github/comment.ts";
+import { pullRequestsOf, setCommitStatus } from "../gitops/github/commit-status.ts";
+import { rolloutComment, rolloutMarker, rolloutStatus } from "../gitops/rollout-report.ts";
 
 export const ROLLED_BACK = 3;
 
@@ -111,6 +115,27 @@ export function registerRollout(program: Command): void {
       const list = Array.isArray(result) ? result : [result];
       if (list.length === 0) process.stdout.write("no rollouts\n");
       for (const r of list) process.stdout.write(`${renderRollout(r, paletteFor(process.stdout)).join("\n")}\n`);
+    });
+
+  connection(rollout.command("report").description("post a rollout's result to GitHub: a commit status and a comment on the merged PR")
+    .requiredOption("--service <name>", "service")
+    .requiredOption("--repo <owner/name>", "GitHub repository")
+    .requiredOption("--sha <commit>", "the commit the rollout shipped (GITHUB_SHA on push)")
+    .option("--pr <number>", "pull request to comment on (default: the one that merged the commit)", parsePositiveInt))
+    .action(async (opts: Connection & { service: string; repo: string; sha: string; pr?: number }) => {
+      const repo = parseRepo(opts.repo);
+      if (!repo) throw new UsageError(`--repo takes OWNER/NAME, not ${opts.repo}`);
+      const r = await adminRequest<Rollout>(opts.controlPlane, adminToken(opts.token), "GET", `/api/rollouts/${encodeURIComponent(opts.service)}`);
+      const gh = createGitHub();
+      const status = rolloutStatus(r);
+      await setCommitStatus(gh, { ...repo, sha: opts.sha }, status);
+      process.stdout.write(`commit ${opts.sha.slice(0, 12)}: ${status.context} ${status.state}\n`);
+      const prs = opts.pr ? [opts.pr] : await pullRequestsOf(gh, { ...repo, sha: opts.sha });
+      for (const pr of prs) {
+        const posted = await upsertStickyComment(gh, { ...repo, pr }, rolloutComment(r), rolloutMarker(r.service));
+        process.stdout.write(`PR #${pr}: ${posted.created ? "commented" : "updated the comment"} ${posted.url}\n`);
+      }
+      if (prs.length === 0) process.stdout.write("no pull request merged this commit: status only\n");
     });
 
   for (const [action, description] of [

@@ -58,8 +58,10 @@ test("comment: workflow_run; write access only to pull requests and checks; neve
 test("apply: on push to main, builds and posts the bundle to the control plane", () => {
   const w = parse(read("typemesh-apply.yml")) as Workflow & { on: { push: { branches: string[] } } };
   assert.deepEqual(w.on.push.branches, ["main"]);
-  assert.deepEqual(w.permissions, { contents: "read" });
+  assert.deepEqual(w.permissions, { contents: "read", statuses: "write", "pull-requests": "write" });
   const runs = stepsOf(w).map((s) => s.run ?? "").join("\n");
   assert.match(runs, /build policies --out dist/);
+  assert.match(runs, /rollout start --service "\$SERVICE"/);
+  assert.match(runs, /rollout report --service "\$SERVICE" --repo "\$REPO" --sha "\$SHA"/);
   assert.match(runs, /--data-binary @dist\/bundle\.json "\$CONTROL_PLANE_URL\/api\/bundles"/);
 });

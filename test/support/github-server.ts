@@ -8,6 +8,7 @@ import { checkRequest } from "./openapi-validator.ts";
 export interface RecordedRequest { method: string; path: string; operationId?: string; body?: unknown; status: number; problems: string[] }
 export interface PullRequest { number: number; title: string; body: string; head: { ref: string; sha: string }; base: { ref: string }; state: "open" | "closed" }
 export interface IssueComment { id: number; issue: number; body: string }
+export interface CommitStatusRecord { sha: string; state: string; context: string; description?: string }
 export interface CheckRun { id: number; name: string; head_sha: string; conclusion?: string; output: { title?: string; summary?: string; annotations: object[] } }
 
 export interface FakeGitHub {
@@ -16,6 +17,7 @@ export interface FakeGitHub {
   pulls: PullRequest[];
   comments: IssueComment[];
   checkRuns: CheckRun[];
+  statuses: CommitStatusRecord[];
   close(): Promise<void>;
 }
 
@@ -26,12 +28,14 @@ export interface FakeGitHubOptions {
   defaultBranch?: string;
   /** The commit a branch of the repository points at (the tests read their bare remote). */
   branchSha: (branch: string) => string;
+  /** Pull requests that merged a commit (GET /commits/{sha}/pulls); none by default. */
+  pullsOfCommit?: (sha: string) => number[];
 }
 
 const COMMENT_LIMIT = 65_536;
 
 export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
-  const state = { requests: [] as RecordedRequest[], pulls: [] as PullRequest[], comments: [] as IssueComment[], checkRuns: [] as CheckRun[] };
+  const state = { requests: [] as RecordedRequest[], pulls: [] as PullRequest[], comments: [] as IssueComment[], checkRuns: [] as CheckRun[], statuses: [] as CommitStatusRecord[] };
   let nextId = 1000;
   const base = `/repos/${options.owner}/${options.repo}`;
   const html = (path: string) => `https://github.example/${options.owner}/${options.repo}${path}`;
@@ -85,6 +89,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const output = (body!.output ?? {}) as CheckRun["output"];
       run.output.annotations.push(...(output.annotations ?? []));
       return [200, { id: run.id, html_url: html(`/runs/${run.id}`) }];
+    }
+    if ((m = /^POST \/statuses\/([0-9a-f]{7,40})$/.exec(route))) {
+      const status = { sha: m[1]!, state: String(body!.state), context: String(body!.context ?? "default"), ...(body!.description !== undefined && { description: String(body!.description) }) };
+      state.statuses.push(status);
+      return [201, { id: nextId++, ...status }];
+    }
+    if ((m = /^GET \/commits\/([0-9a-f]{7,40})\/pulls$/.exec(route))) {
+      const numbers = options.pullsOfCommit?.(m[1]!) ?? [];
+      return [200, numbers.map((n) => state.pulls.find((p) => p.number === n)).filter((p): p is PullRequest => !!p).map(pullJson)];
     }
     return [404, { message: "Not Found (not simulated by the test server)" }];
   }
