@@ -76,6 +76,8 @@ export function registerRollout(program: Command): void {
     .option("--to <version>", "the new version")
     .option("--from <version>", "the stable version")
     .option("--steps <weights>", "weights of the new version, e.g. 5,25,50,100", parseSteps)
+    .option("--step-weight <percent>", "instead of --steps: add this much each step…", Number)
+    .option("--max-weight <percent>", "…up to this weight, then 100", Number)
     .option("--interval <duration>", "how long each step is held, e.g. 30s")
     .option("--min-success <percent>", "lowest success rate of the new version", Number)
     .option("--max-p99 <duration>", "highest p99 latency of the new version, e.g. 300ms")
@@ -84,10 +86,11 @@ export function registerRollout(program: Command): void {
     .option("--canary-header <name=value>", "requests with this header go to the new version first", parseHeader)
     .option("--no-wait", "start it and return")
     .option("--timeout <seconds>", "stop watching after this long", parsePositiveInt, 3600))
-    .action(async (opts: Connection & { service: string; to?: string; from?: string; steps?: number[]; interval?: string; minSuccess?: number; maxP99?: string; minRequests?: number; failureThreshold?: number; canaryHeader?: { name: string; value: string }; wait: boolean; timeout: number }) => {
+    .action(async (opts: Connection & { service: string; to?: string; from?: string; steps?: number[]; stepWeight?: number; maxWeight?: number; interval?: string; minSuccess?: number; maxP99?: string; minRequests?: number; failureThreshold?: number; canaryHeader?: { name: string; value: string }; wait: boolean; timeout: number }) => {
       const request: RolloutRequest = {
         service: opts.service,
         ...(opts.to && { to: opts.to }), ...(opts.from && { from: opts.from }), ...(opts.steps && { steps: opts.steps }),
+        ...(opts.stepWeight !== undefined && { stepWeight: opts.stepWeight }), ...(opts.maxWeight !== undefined && { maxWeight: opts.maxWeight }),
         ...(opts.interval && { interval: opts.interval }),
         gates: { ...(opts.minSuccess !== undefined && { minSuccessRate: opts.minSuccess }), ...(opts.maxP99 && { maxP99: opts.maxP99 }), ...(opts.minRequests !== undefined && { minRequests: opts.minRequests }) },
         ...(opts.failureThreshold !== undefined && { failureThreshold: opts.failureThreshold }),

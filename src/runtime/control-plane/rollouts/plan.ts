@@ -4,12 +4,17 @@ import type { MeshIR, ServiceIR } from "../../../compiler/ir/schema.ts";
 import { findService } from "../../../compiler/simulate/simulate.ts";
 import { parseDuration } from "../../../compiler/units.ts";
 import type { RolloutPlan } from "./rollout.ts";
+import { stepsOf } from "../../../compiler/check/rollout-plan.ts";
+import type { RolloutSpecData } from "../../../compiler/check/spec-shape.ts";
 
 export interface RolloutRequest {
   service: string;
   to?: string;
   from?: string;
   steps?: number[];
+  /** Instead of steps: add stepWeight each step up to maxWeight, then 100. */
+  stepWeight?: number;
+  maxWeight?: number;
   interval?: string;
   gates?: { minSuccessRate?: number; maxP99?: string; minRequests?: number };
   failureThreshold?: number;
@@ -32,7 +37,8 @@ export function planRollout(ir: MeshIR, request: RolloutRequest): RolloutPlan | 
   if (!to) return { error: `${service.id} declares no rollout: say which version to roll out (--to)` };
   const from = request.from ?? (declared && declared.to === to ? declared.from : undefined) ?? stableOf(service, to);
   if (!from) return { error: `cannot tell which version of ${service.id} traffic moves from: say it (--from)` };
-  const steps = request.steps ?? declared?.steps ?? DEFAULTS.steps;
+  const stepped = request.stepWeight !== undefined ? stepsOf({ stepWeight: request.stepWeight, ...(request.maxWeight !== undefined && { maxWeight: request.maxWeight }) } as RolloutSpecData) : undefined;
+  const steps = request.steps ?? stepped ?? declared?.steps ?? DEFAULTS.steps;
   if (steps.length === 0 || steps.at(-1) !== 100 || steps.some((w, i) => !(w > 0 && w <= 100) || (i > 0 && w <= steps[i - 1]!))) {
     return { error: `steps ${JSON.stringify(steps)} must rise from above 0 and end at 100` };
   }
