@@ -5,7 +5,7 @@ import type { MeshIR } from "../../../compiler/ir/schema.ts";
 import type { ChangeEntry } from "../changes.ts";
 import { call, LiveFeed, Unauthorized, Unreachable, type FeedStatus } from "./api.ts";
 import { h, swap, type Child } from "./dom.ts";
-import { clock } from "./format.ts";
+import { Chrome } from "./chrome.ts";
 import { moveFocus } from "./keyboard.ts";
 import { clearToken, loginView, readToken, saveToken } from "./login.ts";
 import { parseRoute, serviceHash, VIEWS, type Actions, type AppState } from "./state.ts";
@@ -25,17 +25,10 @@ function startApp(token: string): void {
   let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   const main = h("main", { id: "main", tabindex: -1 });
-  const banner = h("div", { class: "banner-slot" });
   const toast = h("div", { class: "toast", role: "status", "aria-live": "polite" });
   const dialog = h("dialog", { class: "confirm", "aria-labelledby": "confirm-title" });
-  const status = h("div", { class: "status", "aria-live": "off" });
-  const tabs = h("nav", { class: "tabs", "aria-label": "Views" });
-  root.replaceChildren(
-    h("header", { class: "topbar" },
-      h("a", { class: "brand", href: "#/topology", "aria-label": "typemesh dashboard: topology" }, h("span", { class: "brand-mark", "aria-hidden": "true" }), "typemesh"),
-      tabs, status,
-      h("button", { class: "button button--quiet", type: "button", onclick: () => signOut() }, "Sign out")),
-    banner, main, toast, dialog);
+  const chrome = new Chrome({ signOut: () => signOut(), retryNow: () => feed.retryNow() });
+  root.replaceChildren(chrome.header, chrome.banner, main, toast, dialog);
 
   const feed = new LiveFeed(token, {
     state: (live) => {
@@ -123,35 +116,6 @@ function startApp(token: string): void {
     retryNow: () => feed.retryNow(),
   };
 
-  function renderChrome(now: number): void {
-    const route = state.route.view === "service" ? "topology" : state.route.view;
-    swap(tabs, [h("ul", {}, VIEWS.map((v, i) => h("li", {}, h("a", {
-      href: v.hash, "data-key": `tab:${v.view}`, "aria-current": route === v.view ? "page" : undefined, "aria-keyshortcuts": String(i + 1),
-    }, v.label, h("kbd", { "aria-hidden": "true" }, String(i + 1))))))]);
-    const live = state.live;
-    const feedText = state.feed.kind === "live" ? "live" : state.feed.kind === "connecting" ? "connecting…" : "unreachable";
-    const ageSeconds = state.receivedAt ? Math.round((now - state.receivedAt) / 1000) : undefined;
-    const proxies = live?.proxies ?? [];
-    const synced = proxies.filter((p) => p.state === "SYNCED").length;
-    const nacked = proxies.filter((p) => p.state === "NACKED").length;
-    swap(status, [
-      h("span", { class: `feed feed--${state.feed.kind}` }, h("span", { class: "dot", "aria-hidden": "true" }), feedText,
-        ageSeconds !== undefined && state.feed.kind === "live" ? h("span", { class: "muted" }, ` · updated ${ageSeconds < 2 ? "now" : `${ageSeconds} s ago`}`) : null),
-      live ? h("span", {}, "bundle ", h("code", {}, live.bundle?.version ?? "none")) : null,
-      live ? h("a", { href: "#/proxies", class: nacked ? "alert-link" : "" }, `${synced}/${proxies.length} proxies synced${nacked ? ` · ${nacked} NACKED` : ""}`) : null,
-    ]);
-    const feedState = state.feed;
-    if (feedState.kind === "unreachable") {
-      const retryIn = Math.max(0, Math.ceil((feedState.retryAt - now) / 1000));
-      swap(banner, [h("div", { class: "banner banner--bad banner--top", role: "alert" },
-        h("strong", {}, "The control plane is unreachable. "),
-        `${feedState.error}. `,
-        state.receivedAt ? `What you see is from ${clock(state.receivedAt)} and may be out of date. ` : "",
-        retryIn > 0 ? `Retrying in ${retryIn} s. ` : "Retrying… ",
-        h("button", { class: "button button--small", type: "button", "data-key": "retry", onclick: () => feed.retryNow() }, "Retry now"))]);
-    } else if (banner.firstChild) swap(banner, []);
-  }
-
   function viewKey(now: number): string {
     const { live, route } = state;
     const base = `${route.view}|${"id" in route ? route.id : ""}|${state.bundle?.version}|${state.feed.kind}`;
@@ -171,6 +135,9 @@ function startApp(token: string): void {
   function renderMain(now: number, force: boolean): void {
     const key = viewKey(now);
     if (!force && key === lastKey) return;
+    // Not under a pressed button (the click would be lost) or someone's text selection (copying a
+    // version or a NACK reason): the next tick redraws.
+    if (!force && (pointerDown || selecting())) return;
     lastKey = key;
     main.classList.toggle("stale", state.feed.kind === "unreachable");
     if (!state.live) {
@@ -198,9 +165,18 @@ function startApp(token: string): void {
 
   function render(force = false): void {
     const now = Date.now();
-    renderChrome(now);
+    chrome.update(state, now);
     renderMain(now, force);
   }
+
+  let pointerDown = false;
+  document.addEventListener("pointerdown", () => { pointerDown = true; }, true);
+  document.addEventListener("pointerup", () => { pointerDown = false; }, true);
+  document.addEventListener("pointercancel", () => { pointerDown = false; }, true);
+  const selecting = () => {
+    const selection = document.getSelection();
+    return !!selection && !selection.isCollapsed && main.contains(selection.anchorNode);
+  };
 
   window.addEventListener("hashchange", () => {
     state.route = parseRoute(location.hash);
