@@ -28,6 +28,8 @@ export interface DemoProcess {
   policies: string;
   work: string;
   child: ChildProcess;
+  /** When the demo said it was running (ms since the epoch). */
+  startedAt: number;
   /** The DevTools endpoint of the demo process, when started with inspect. */
   inspector?: string;
   output(): string;
@@ -52,7 +54,7 @@ export async function startDemo(options: { durationSeconds: number; rate?: numbe
   const link = await waitFor(() => /dashboard\s+(http:\/\/127\.0\.0\.1:\d+)\/dashboard\/#token=(\w+)/.exec(output), 60_000, () => `no dashboard link in the output:\n${output}`);
   const inspector = options.inspect ? /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1] : undefined;
   return {
-    url: link[1]!, token: link[2]!, dashboard: link[0].replace(/^dashboard\s+/, ""), policies, work, child,
+    url: link[1]!, token: link[2]!, dashboard: link[0].replace(/^dashboard\s+/, ""), policies, work, child, startedAt: Date.now(),
     ...(inspector && { inspector }),
     output: () => output,
     async stop() {
