@@ -30,7 +30,7 @@ export function clearToken(message?: string): void {
 
 /** The sign-in form; `submit` resolves to an error message, or undefined once signed in. */
 export function loginView(message: string | undefined, submit: (token: string) => Promise<string | undefined>): HTMLElement {
-  const input = h("input", { id: "token", name: "token", type: "password", autocomplete: "off", spellcheck: "false", required: true, autofocus: true });
+  const input = h("input", { id: "token", name: "token", type: "password", autocomplete: "off", spellcheck: "false", required: true });
   const error = h("p", { class: "error-text", role: "alert", id: "login-error" }, message ?? "");
   const button = h("button", { class: "button button--primary", type: "submit" }, "Sign in");
   const form = h("form", {
