@@ -43,6 +43,20 @@ export const catalog = {
   TM1024: { severity: "error", title: "a policy value has the wrong type or an unknown field" },
   TM1025: { severity: "error", title: "a match compares more or fewer than one way, or names no HTTP method" },
   TM1026: { severity: "error", title: "invalid rollout" },
+  TM3001: { severity: "warning", title: "target cannot inject faults" },
+  TM3002: { severity: "warning", title: "target cannot mirror this request share" },
+  TM3003: { severity: "warning", title: "target cannot retry" },
+  TM3004: { severity: "warning", title: "target cannot express a retry setting" },
+  TM3005: { severity: "warning", title: "target may not keep the declared route order" },
+  TM3006: { severity: "warning", title: "target matches path prefixes by whole path segments" },
+  TM3007: { severity: "warning", title: "regular expression may not carry over to the target's engine" },
+  TM3008: { severity: "warning", title: "target cannot express connection limits or outlier detection" },
+  TM3009: { severity: "warning", title: "target cannot choose the load balancer" },
+  TM3010: { severity: "warning", title: "target cannot express mTLS modes or authorization" },
+  TM3011: { severity: "warning", title: "deny rule could only be applied by denying more" },
+  TM3012: { severity: "warning", title: "per-route authorization changes how the target authorizes" },
+  TM3013: { severity: "warning", title: "emitted resource exceeds a target limit" },
+  TM3014: { severity: "warning", title: "target does not run typemesh rollouts" },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type DiagnosticCode = keyof typeof catalog;
