@@ -1,5 +1,5 @@
 // typemesh control-plane: serve bundles to proxies from a policies directory, a bundle file or git.
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { ControlPlane } from "../runtime/control-plane/control-plane.ts";
@@ -7,12 +7,34 @@ import { fileSource } from "../runtime/control-plane/sources/file-source.ts";
 import { gitSource } from "../runtime/control-plane/sources/git-source.ts";
 import { policiesSource } from "../runtime/control-plane/sources/policies-source.ts";
 import type { BundleSource } from "../runtime/control-plane/sources/types.ts";
+import { parseDuration } from "../compiler/units.ts";
 import { UsageError } from "./errors.ts";
 import { adminToken, parsePort, parsePositiveInt } from "./options.ts";
 
 interface Options {
   policies?: string; bundle?: string; git?: string; branch: string; gitPath: string; pollInterval: number;
-  host: string; port: number; stateDir: string; token?: string; joinToken?: string;
+  host: string; port: number; stateDir: string; token?: string; joinToken: string[]; certLifetime?: number;
+  caCert?: string; caKey?: string;
+}
+
+/** `--join-token namespace/name=TOKEN`: a token bound to one service. */
+function joinTokens(entries: string[]): Record<string, string> {
+  const tokens: Record<string, string> = {};
+  for (const entry of entries) {
+    const at = entry.indexOf("=");
+    const service = entry.slice(0, at);
+    if (at < 0 || !/^[^/=\s]+\/[^/=\s]+$/.test(service) || entry.length - at < 17) {
+      throw new UsageError(`--join-token takes namespace/name=TOKEN (a token of 16 characters or more), not ${JSON.stringify(entry)}`);
+    }
+    tokens[entry.slice(at + 1)] = service;
+  }
+  return tokens;
+}
+
+function parseLifetime(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms < 1000) throw new InvalidArgumentError("a duration of at least 1s, like 24h or 90m");
+  return ms;
 }
 
 function chooseSource(opts: Options): BundleSource | undefined {
@@ -40,14 +62,21 @@ export function registerControlPlane(program: Command): void {
     .option("--port <port>", "port for the config stream and admin API", parsePort, 15010)
     .option("--state-dir <dir>", "bundle history and state", ".typemesh/control-plane")
     .option("--token <token>", "admin API token (or TYPEMESH_ADMIN_TOKEN); generated and printed if absent")
-    .option("--join-token <token>", "token proxies must present to join (or TYPEMESH_JOIN_TOKEN)")
+    .option("--join-token <service=token>", "a join token bound to one service, namespace/name=TOKEN (repeatable; more with POST /api/join-tokens)", (v: string, all: string[]) => [...all, v], [] as string[])
+    .option("--cert-lifetime <duration>", "workload certificate lifetime; proxies renew at half-life", parseLifetime)
+    .option("--ca-cert <file>", "the operator's root certificate (PEM) instead of a generated one; with --ca-key")
+    .option("--ca-key <file>", "the root's private key (PKCS#8 PEM, ECDSA P-256)")
     .action(async (opts: Options) => {
       const source = chooseSource(opts);
       const token = adminToken(opts.token) ?? randomBytes(16).toString("hex");
-      const joinToken = opts.joinToken ?? process.env.TYPEMESH_JOIN_TOKEN;
+      if ((opts.caCert === undefined) !== (opts.caKey === undefined)) throw new UsageError("--ca-cert and --ca-key go together");
       const cp = new ControlPlane({
         stateDir: opts.stateDir, adminToken: token, host: opts.host, port: opts.port,
-        ...(joinToken && { joinToken }),
+        joinTokens: joinTokens(opts.joinToken),
+        ca: {
+          ...(opts.certLifetime !== undefined && { lifetimeMs: opts.certLifetime }),
+          ...(opts.caCert && opts.caKey && { operatorRoot: { certFile: opts.caCert, keyFile: opts.caKey } }),
+        },
         log: (line) => process.stdout.write(`${line}\n`),
       });
       const { url } = await cp.listen();

@@ -7,12 +7,14 @@
 //   POST /api/rollback          {"version"?: string}; default the previous one → 200 | 404 | 409
 //   GET  /api/traffic?window=30&reporter=source   live traffic per edge over the last `window` seconds
 //   /api/rollouts…              see rollouts/api.ts
+//   /api/ca…, /api/join-tokens… see ca/ca-api.ts
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBundle } from "../../compiler/ir/read-bundle.ts";
 import type { ControlPlane } from "./control-plane.ts";
 import { BodyTooLarge, readBody, sendJson } from "./http-helpers.ts";
 import { bearerToken, tokensEqual } from "./tokens.ts";
 import { handleRollouts } from "./rollouts/api.ts";
+import { handleIdentityApi, isIdentityPath } from "./ca/ca-api.ts";
 
 const MAX_BUNDLE_BYTES = 32 * 1024 * 1024;
 
@@ -22,6 +24,7 @@ export async function handleAdmin(cp: ControlPlane, req: IncomingMessage, res: S
     return;
   }
   if (url.pathname === "/api/rollouts" || url.pathname.startsWith("/api/rollouts/")) return handleRollouts(cp, req, res, url);
+  if (isIdentityPath(url.pathname)) return handleIdentityApi(cp, req, res, url);
   const route = `${req.method} ${url.pathname}`;
   switch (route) {
     case "GET /api/status":

@@ -6,9 +6,13 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Bundle } from "../../compiler/emit/bundle.ts";
 import { consistencyProblems } from "../../compiler/ir/consistency.ts";
+import { findService } from "../../compiler/simulate/simulate.ts";
 import { createDashboard } from "../dashboard/server.ts";
 import { handleAdmin } from "./admin-api.ts";
 import { BundleStore, type HistoryEntry } from "./bundle-store.ts";
+import { CertificateAuthority, type CertificateAuthorityOptions } from "./ca/certificate-authority.ts";
+import { IdentityService } from "./ca/identity-service.ts";
+import { JoinTokens } from "./ca/join-tokens.ts";
 import { createConfigStream, STREAM_PATH } from "./config-stream.ts";
 import { sendJson } from "./http-helpers.ts";
 import { ProxySessions, type ProxyStatus } from "./proxy-sessions.ts";
@@ -21,7 +25,10 @@ import { RolloutStore } from "./rollouts/store.ts";
 export interface ControlPlaneOptions {
   stateDir: string;
   adminToken: string;
-  joinToken?: string;
+  /** Join tokens given by the operator: token → the service id ("namespace/name") it is bound to. */
+  joinTokens?: Record<string, string>;
+  /** The CA: workload certificate lifetime (default 24 h) and the operator's root (default: generated). */
+  ca?: Omit<CertificateAuthorityOptions, "stateDir">;
   host?: string;
   port?: number;
   /** Endpoint changes are coalesced for this long before views are re-pushed (istiod debounces too). */
@@ -45,6 +52,9 @@ export class ControlPlane {
   private stream: ReturnType<typeof createConfigStream> | undefined;
   private publishTimer: NodeJS.Timeout | undefined;
   private readonly log: (line: string) => void;
+  /** Join tokens, each bound to one service (ca/join-tokens.ts). */
+  readonly joinTokens: JoinTokens;
+  private identityService: IdentityService | undefined;
   /** The web UI on this port: /dashboard/, /api/events, /api/dashboard/… (docs/dashboard.md). */
   private readonly dashboard = createDashboard(this, (version) => this.store.load(version));
 
@@ -53,6 +63,7 @@ export class ControlPlane {
     this.store = new BundleStore(path.resolve(options.stateDir));
     this.bundle = this.store.current();
     this.log = options.log ?? (() => {});
+    this.joinTokens = new JoinTokens(path.resolve(options.stateDir), options.joinTokens);
     this.rollouts = new RolloutController(new RolloutStore(path.resolve(options.stateDir)), this.traffic, () => this.publish(), this.log);
   }
 
@@ -77,6 +88,7 @@ export class ControlPlane {
     this.log(`applied bundle ${bundle.version} from ${source}`);
     this.rollouts.bundleApplied(previous, bundle);
     this.publish();
+    this.identityService?.trustDomainMayHaveChanged();
     return { version: bundle.version, changed: true };
   }
 
@@ -103,6 +115,26 @@ export class ControlPlane {
     return { ...(entry && { bundle: entry }), proxies: this.sessions.status() };
   }
 
+  /** Certificates, roots and who may join (available once listening). */
+  get identity(): IdentityService {
+    if (!this.identityService) throw new Error("the control plane's CA starts with listen()");
+    return this.identityService;
+  }
+
+  /** The service id a name means under the bundle in force ("namespace/name" is taken as it is). */
+  resolveService(name: string): string | undefined {
+    if (/^[^/\s]+\/[^/\s]+$/.test(name)) return name;
+    return this.bundle && findService(this.bundle.ir, name)?.id;
+  }
+
+  /** A join token bound to one service; the proxy of that service presents it once to enroll. */
+  issueJoinToken(service: string): { token: string; service: string; id: string } {
+    const id = this.resolveService(service);
+    if (!id) throw new Error(`no service ${JSON.stringify(service)} in the bundle in force: name it namespace/name`);
+    const { token, info } = this.joinTokens.issue(id);
+    return { token, service: id, id: info.id };
+  }
+
   private schedulePublish(): void {
     if (this.publishTimer) return;
     this.publishTimer = setTimeout(() => {
@@ -112,9 +144,17 @@ export class ControlPlane {
   }
 
   async listen(): Promise<{ url: string; port: number }> {
+    const trustDomain = () => this.bundle?.ir.mesh.trustDomain ?? "cluster.local";
+    const ca = await CertificateAuthority.open({ stateDir: path.resolve(this.options.stateDir), ...this.options.ca }, trustDomain());
+    this.identityService = new IdentityService(ca, this.joinTokens, trustDomain, this.log);
+    if (this.joinTokens.empty) {
+      this.log("no join tokens: open enrollment, any proxy may join as the service it names (development only; create tokens with POST /api/join-tokens)");
+    }
     const stream = createConfigStream({
       sessions: this.sessions,
-      ...(this.options.joinToken !== undefined && { joinToken: this.options.joinToken }),
+      identity: this.identityService,
+      resolveService: (name) => this.resolveService(name),
+      log: this.log,
       onJoin: () => {
         // A new endpoint changes other proxies' views too; the newcomer itself is served at once.
         this.publish();

@@ -30,7 +30,7 @@ export class EndpointRegistry {
     for (const node of this.nodes.values()) {
       const id = (ir && findService(ir, node.service)?.id) ?? node.service;
       const list = index.get(id) ?? [];
-      list.push({ proxyId: node.id, version: node.version, host: node.inbound.host, port: node.inbound.port });
+      list.push({ proxyId: node.id, version: node.version, host: node.inbound.host, port: node.inbound.port, ...(node.identity && { identity: node.identity }) });
       index.set(id, list);
     }
     for (const list of index.values()) list.sort((a, b) => a.proxyId.localeCompare(b.proxyId));

@@ -1,6 +1,7 @@
 // The config stream's wire messages (JSON text frames over a WebSocket), after Envoy's xDS: every push
 // carries a version and a nonce; the proxy answers ACK(version) or NACK(last good version, error).
 import type { ServiceIR } from "../../compiler/ir/schema.ts";
+import { parseHelloIdentity, parseIdentityProxyMessage, type IdentityControlPlaneMessage, type IdentityProxyMessage } from "./identity-messages.ts";
 import { LATENCY_BUCKETS_MS, type StatsFrame } from "./traffic.ts";
 
 /** A workload's inbound listener, where other proxies send its traffic. */
@@ -9,6 +10,8 @@ export interface Endpoint {
   version: string;
   host: string;
   port: number;
+  /** The SPIFFE ID in the endpoint's certificate: present means it is reached over mTLS and must show it. */
+  identity?: string;
 }
 
 /** What one proxy needs of the mesh: its own inbound policy, the services it may call, their endpoints. */
@@ -32,17 +35,21 @@ export interface NodeInfo {
   service: string;
   version: string;
   inbound: { host: string; port: number };
+  /** Set by the control plane (never taken from a hello): the SPIFFE ID it issued this proxy. */
+  identity?: string;
 }
 
 export type ProxyMessage =
-  | { type: "hello"; node: NodeInfo; lastGoodVersion?: string; token?: string }
+  | { type: "hello"; node: NodeInfo; lastGoodVersion?: string; token?: string; mtls?: true; certificate?: string }
   | { type: "ack"; nonce: string; version: string }
   | { type: "nack"; nonce: string; version: string; error: string }
-  | StatsFrame;
+  | StatsFrame
+  | IdentityProxyMessage;
 
 export type ControlPlaneMessage =
   | { type: "snapshot"; nonce: string; version: string; view: ProxyView }
-  | { type: "error"; message: string };
+  | { type: "error"; message: string }
+  | IdentityControlPlaneMessage;
 
 const isString = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 1024;
 
@@ -74,9 +81,10 @@ export function parseProxyMessage(text: string): ProxyMessage | undefined {
       node: { id: n.id, service: n.service, version: n.version, inbound: { host: inbound.host, port } },
       ...(isString(m.lastGoodVersion) && { lastGoodVersion: m.lastGoodVersion }),
       ...(isString(m.token) && { token: m.token }),
+      ...parseHelloIdentity(m),
     };
   }
-  return undefined;
+  return parseIdentityProxyMessage(m);
 }
 
 function isSeries(value: unknown): value is StatsFrame["series"][number] {
