@@ -8,6 +8,8 @@ export interface AdminContext {
   appliedAt(): string | undefined;
   metrics: ProxyMetrics;
   controlPlaneConnected(): boolean;
+  /** The workload identity's state, certificate and trust bundle, for /config_dump and /ready. */
+  identity?(): { state: string; problem?: string } & Record<string, unknown>;
 }
 
 export function handleAdmin(ctx: AdminContext) {
@@ -15,12 +17,14 @@ export function handleAdmin(ctx: AdminContext) {
     const path = new URL(req.url ?? "/", "http://admin").pathname;
     const router = ctx.router();
     if (path === "/ready") {
-      const body = router ? `ready ${router.version}\n` : "no config yet\n";
-      res.writeHead(router ? 200 : 503, { "content-type": "text/plain" }).end(body);
+      const identity = ctx.identity?.();
+      const waiting = identity?.state === "pending" ? "waiting for a workload certificate\n" : identity?.problem ? `${identity.problem}\n` : undefined;
+      const body = !router ? "no config yet\n" : waiting ?? `ready ${router.version}\n`;
+      res.writeHead(router && !waiting ? 200 : 503, { "content-type": "text/plain" }).end(body);
     } else if (path === "/config_dump") {
       const dump = router
-        ? { version: router.version, bundleVersion: router.view.bundleVersion, appliedAt: ctx.appliedAt(), controlPlaneConnected: ctx.controlPlaneConnected(), view: router.view }
-        : { version: null, controlPlaneConnected: ctx.controlPlaneConnected() };
+        ? { version: router.version, bundleVersion: router.view.bundleVersion, appliedAt: ctx.appliedAt(), controlPlaneConnected: ctx.controlPlaneConnected(), identity: ctx.identity?.(), view: router.view }
+        : { version: null, controlPlaneConnected: ctx.controlPlaneConnected(), identity: ctx.identity?.() };
       res.writeHead(200, { "content-type": "application/json" }).end(`${JSON.stringify(dump, null, 2)}\n`);
     } else if (path === "/metrics") {
       res.writeHead(200, { "content-type": ctx.metrics.registry.contentType }).end(await ctx.metrics.text());

@@ -17,6 +17,12 @@ export interface ConfigClientOptions {
   /** Cumulative traffic counters, reported every statsIntervalMs while connected. */
   stats?(): TrafficSeries[];
   statsIntervalMs?: number;
+  /** Workload identity on the same stream (proxy/identity/identity-client.ts). */
+  identity?: {
+    hello(): { mtls?: true; certificate?: string };
+    connected(send: ((message: ProxyMessage) => void) | undefined): void;
+    receive(message: ControlPlaneMessage): void;
+  };
   log(line: string): void;
 }
 
@@ -56,15 +62,18 @@ export class ConfigClient {
       this.attempt = 0;
       this.options.onConnected(true);
       const lastGoodVersion = this.options.lastGoodVersion();
+      this.options.identity?.connected((message) => { if (this.socket === socket) this.send(message); });
       this.send({
         type: "hello", node: this.options.node,
         ...(lastGoodVersion && { lastGoodVersion }), ...(this.options.token && { token: this.options.token }),
+        ...this.options.identity?.hello(),
       });
     });
     socket.on("message", (data) => this.receive(data.toString()));
     socket.on("error", () => {}); // 'close' follows and schedules the reconnect
     socket.on("close", () => {
       if (this.socket !== socket) return;
+      this.options.identity?.connected(undefined);
       this.options.onConnected(false);
       this.scheduleReconnect();
     });
@@ -82,7 +91,7 @@ export class ConfigClient {
       this.options.log(`control plane refused this proxy: ${message.message}`);
       return;
     }
-    if (message.type !== "snapshot") return;
+    if (message.type !== "snapshot") return this.options.identity?.receive(message);
     const last = this.options.lastGoodVersion() ?? "";
     try {
       if (text.length > this.options.maxViewBytes) {

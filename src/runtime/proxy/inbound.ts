@@ -8,6 +8,8 @@ import type { ProxyMetrics } from "./metrics.ts";
 import type { Router } from "./router.ts";
 import type { Upstreams } from "./upstreams.ts";
 import { connectionFailure } from "./layers/forward.ts";
+import { headersForApp } from "./layers/authorize.ts";
+import { inboundGate, type InboundIdentity } from "./identity/inbound-gate.ts";
 
 export interface InboundContext {
   router(): Router | undefined;
@@ -15,15 +17,17 @@ export interface InboundContext {
   self: { service: string; version: string };
   app: { host: string; port: number };
   upstreams: Upstreams;
+  /** mTLS material and identity metrics; absent, the proxy serves plaintext only (docs/security.md). */
+  identity?: InboundIdentity;
 }
 
 export function handleInbound(ctx: InboundContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
-    const source = String(req.headers["x-typemesh-source"] ?? "unknown");
+    const router = ctx.router();
     const labels = {
-      reporter: "destination", source_workload: source, source_version: String(req.headers["x-typemesh-source-version"] ?? "unknown"),
-      destination_service: ctx.router()?.view.inbound?.id ?? ctx.self.service, destination_version: ctx.self.version,
+      reporter: "destination", source_workload: "unknown", source_version: "unknown",
+      destination_service: router?.view.inbound?.id ?? ctx.self.service, destination_version: ctx.self.version,
       response_code: "0", response_flags: "-", connection_security_policy: "none",
     };
     const finish = (status: number, flags = "-") => {
@@ -31,9 +35,18 @@ export function handleInbound(ctx: InboundContext) {
       labels.response_flags = flags;
       ctx.metrics.observe(labels, performance.now() - started);
     };
+    // mTLS identity → authorization (identity/inbound-gate.ts): the app's headers need its Authorized.
+    const gate = inboundGate(req, res, router, ctx.identity, ctx.self);
+    labels.connection_security_policy = gate.peer.security;
+    if (!gate.pass) {
+      labels.source_workload = gate.caller ?? "unknown";
+      return gate.status === 0 ? undefined : finish(gate.status, gate.flags);
+    }
+    labels.source_workload = gate.authorized.caller ?? "unknown";
+    if (gate.authorized.caller) labels.source_version = String(req.headers["x-typemesh-source-version"] ?? "unknown");
     const abort = clientAbortSignal(req, res);
     const app = ctx.upstreams.get(ctx.app);
-    const headers: Headers = forwardableHeaders(req.headers);
+    const headers: Headers = headersForApp(forwardableHeaders(req.headers), gate.authorized, gate.peer, ctx.identity?.spiffeId());
     try {
       const response = await app.pool.request({
         method: (req.method ?? "GET") as Dispatcher.HttpMethod, path: req.url ?? "/", headers,

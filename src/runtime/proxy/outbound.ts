@@ -12,6 +12,8 @@ export interface OutboundContext {
   router(): Router | undefined;
   metrics: ProxyMetrics;
   self: { service: string; version: string };
+  /** Why this proxy cannot make mTLS calls now (its certificate expired), answered as a 503. */
+  identityProblem?(): string | undefined;
 }
 
 function destinationOf(req: IncomingMessage): { host: string; target: string } {
@@ -44,6 +46,11 @@ export function handleOutbound(ctx: OutboundContext) {
       writeLocal(res, 503, "no-config", "this proxy has no config yet: is the control plane reachable?");
       return finish(503, "no-config");
     }
+    const identityProblem = ctx.identityProblem?.();
+    if (identityProblem) {
+      writeLocal(res, 503, "identity-expired", identityProblem);
+      return finish(503, "identity-expired");
+    }
     const resolution = router.resolve(host);
     if (resolution.kind === "unknown") {
       writeLocal(res, 404, "unknown-service", `no service ${JSON.stringify(host)} in the mesh`);
@@ -63,7 +70,8 @@ export function handleOutbound(ctx: OutboundContext) {
       writeLocal(res, 404, "no-route", `no route of ${entry.service.id} matches ${req.method} ${path}`);
       return finish(404, "no-route");
     }
-    const outgoing: Headers = { ...headers, "x-typemesh-source": selfId, "x-typemesh-source-version": ctx.self.version };
+    // Who is calling travels in the mTLS certificate, never in a header; the version is telemetry only.
+    const outgoing: Headers = { ...headers, "x-typemesh-source-version": ctx.self.version };
     const abort = clientAbortSignal(req, res);
     try {
       const response = await selected.stack({
@@ -71,6 +79,7 @@ export function handleOutbound(ctx: OutboundContext) {
         service: entry.service, route: selected.route, signal: abort.signal, source: ctx.self,
       });
       labels.destination_version = String(response.headers["x-typemesh-version"] ?? "unknown");
+      labels.connection_security_policy = response.security ?? "none";
       await writeResponse(res, response);
       finish(response.status, response.reason ?? "-");
     } catch (error) {

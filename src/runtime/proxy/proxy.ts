@@ -12,6 +12,11 @@ import { ProxyMetrics } from "./metrics.ts";
 import { handleOutbound } from "./outbound.ts";
 import { buildRouter, type Router } from "./router.ts";
 import { Upstreams } from "./upstreams.ts";
+import { IdentityClient } from "./identity/identity-client.ts";
+import { IdentityMetrics } from "./identity/identity-metrics.ts";
+import { createInboundListener, type InboundListener } from "./identity/inbound-listener.ts";
+import { PeerTls } from "./identity/peer-tls.ts";
+import { identityFile, WorkloadIdentity } from "./identity/workload-identity.ts";
 
 export interface ProxyOptions {
   service: string;
@@ -25,6 +30,11 @@ export interface ProxyOptions {
   stateDir: string;
   id?: string;
   joinToken?: string;
+  /**
+   * mTLS between proxies (default true): the proxy gets a workload certificate from the control plane
+   * when it joins. false makes a plaintext proxy: it neither presents nor checks certificates.
+   */
+  mtls?: boolean;
   maxViewBytes?: number;
   /** How often traffic counters go to the control plane (default 2 s). */
   statsIntervalMs?: number;
@@ -49,7 +59,11 @@ export class Proxy {
   readonly metrics: ProxyMetrics;
   private router: Router | undefined;
   private appliedAt: string | undefined;
-  private readonly upstreams = new Upstreams();
+  private readonly upstreams: Upstreams;
+  /** The workload certificate, trust bundle and their TLS contexts (identity/). */
+  readonly identity: WorkloadIdentity;
+  private readonly identityMetrics: IdentityMetrics;
+  private inboundListener: InboundListener | undefined;
   private readonly servers: Server[] = [];
   private client: ConfigClient | undefined;
   private connected = false;
@@ -61,6 +75,11 @@ export class Proxy {
     this.metrics = new ProxyMetrics({ service: options.service, version: options.version });
     this.log = options.log ?? (() => {});
     this.stateFile = lastGoodFile(options.stateDir, this.id);
+    this.identityMetrics = new IdentityMetrics(this.metrics.registry);
+    this.identity = new WorkloadIdentity(identityFile(options.stateDir, this.id), this.identityMetrics, this.log, options.mtls ?? true);
+    this.upstreams = new Upstreams(64, new PeerTls(this.identity));
+    // Once a certificate arrives, pools opened in plaintext to mTLS endpoints are retired.
+    this.identity.onChange(() => { if (this.router) this.upstreams.retain([...this.router.endpoints(), this.options.app]); });
   }
 
   /** Builds a router for the view (throws if it cannot be applied), swaps it in, and persists it. */
@@ -99,10 +118,19 @@ export class Proxy {
       this.servers.push(server);
       return server;
     };
-    const outbound = await listen(serve(handleOutbound({ router: routerOf, metrics: this.metrics, self })), this.options.outboundPort ?? 0, host);
-    const inbound = await listen(serve(handleInbound({ router: routerOf, metrics: this.metrics, self, app: this.options.app, upstreams: this.upstreams })), this.options.inboundPort ?? 0, host);
+    const outbound = await listen(serve(handleOutbound({ router: routerOf, metrics: this.metrics, self, identityProblem: () => this.identity.problem() })), this.options.outboundPort ?? 0, host);
+    const inboundHandler = handleInbound({
+      router: routerOf, metrics: this.metrics, self, app: this.options.app, upstreams: this.upstreams,
+      identity: { mtlsCapable: () => this.identity.hasMaterial(), spiffeId: () => this.identity.spiffeId()?.uri, metrics: this.identityMetrics },
+    });
+    // One port for mTLS and plaintext (identity/inbound-listener.ts); the handler decides per request.
+    this.inboundListener = createInboundListener({ maxHeaderSize: 16 * 1024, keepAliveTimeout: 60_000 }, (req, res) => {
+      inboundHandler(req, res).catch(() => res.destroy());
+    }, this.identity);
+    const inbound = await listen(this.inboundListener.server as unknown as Server, this.options.inboundPort ?? 0, host);
     const admin = await listen(serve(handleAdmin({
       router: routerOf, appliedAt: () => this.appliedAt, metrics: this.metrics, controlPlaneConnected: () => this.connected,
+      identity: () => this.identityStatus(),
     })), this.options.adminPort ?? 0, host);
     this.client = new ConfigClient({
       controlPlane: this.options.controlPlane,
@@ -124,14 +152,25 @@ export class Proxy {
         this.connected = connected;
         this.metrics.connected.set(connected ? 1 : 0);
       },
+      ...(this.identity.state() !== "disabled" && { identity: new IdentityClient(this.identity, this.id, this.identityMetrics, this.log) }),
       log: this.log,
     });
     this.client.start();
     return { outbound, inbound, admin };
   }
 
+  private identityStatus(): { state: string; problem?: string } & Record<string, unknown> {
+    const problem = this.identity.problem();
+    const spiffeId = this.identity.spiffeId()?.uri;
+    const notAfter = this.identity.notAfter()?.toISOString();
+    const trustBundle = this.identity.trustBundleVersion();
+    return { state: this.identity.state(), ...(spiffeId && { spiffeId }), ...(notAfter && { notAfter }), ...(trustBundle && { trustBundle }), ...(problem && { problem }) };
+  }
+
   async close(): Promise<void> {
     this.client?.stop();
+    this.identity.stop();
+    await this.inboundListener?.close();
     await Promise.all(this.servers.map((server) => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -1,29 +1,50 @@
 // Keep-alive connection pools to upstream endpoints (undici), shared across config swaps: a new router
 // reuses the pools of endpoints it still names, so a config change does not drop warm connections.
-import { Pool } from "undici";
+// An endpoint with an identity is reached over mTLS (identity/peer-tls.ts) once this proxy holds a
+// certificate; its pool is keyed by that identity too.
+import { Pool, type buildConnector } from "undici";
 import type { Endpoint } from "../protocol/messages.ts";
 
 export interface UpstreamPool {
   pool: Pool;
   /** Requests in flight: what least-request balancing compares. */
   inFlight: number;
+  security: "mutual_tls" | "none";
+}
+
+/** What mTLS to peers needs from the proxy's identity. */
+export interface UpstreamTls {
+  available(): boolean;
+  connectorFor(expectedIdentity: string): buildConnector.connector;
 }
 
 export class Upstreams {
   private readonly pools = new Map<string, UpstreamPool>();
 
-  constructor(private readonly connectionsPerOrigin = 64) {}
+  constructor(private readonly connectionsPerOrigin = 64, private readonly tls?: UpstreamTls) {}
 
   static origin(endpoint: Pick<Endpoint, "host" | "port">): string {
     return `http://${endpoint.host}:${endpoint.port}`;
   }
 
-  get(endpoint: Pick<Endpoint, "host" | "port">): UpstreamPool {
-    const origin = Upstreams.origin(endpoint);
-    let entry = this.pools.get(origin);
+  private secure(endpoint: Pick<Endpoint, "host" | "port" | "identity">): string | undefined {
+    return endpoint.identity !== undefined && this.tls?.available() ? endpoint.identity : undefined;
+  }
+
+  private key(endpoint: Pick<Endpoint, "host" | "port" | "identity">): string {
+    const identity = this.secure(endpoint);
+    return identity ? `https://${endpoint.host}:${endpoint.port}#${identity}` : Upstreams.origin(endpoint);
+  }
+
+  get(endpoint: Pick<Endpoint, "host" | "port" | "identity">): UpstreamPool {
+    const key = this.key(endpoint);
+    let entry = this.pools.get(key);
     if (!entry) {
+      const identity = this.secure(endpoint);
+      const origin = identity ? `https://${endpoint.host}:${endpoint.port}` : Upstreams.origin(endpoint);
       entry = {
         pool: new Pool(origin, {
+          ...(identity && { connect: this.tls!.connectorFor(identity) }),
           connections: this.connectionsPerOrigin,
           pipelining: 1,
           keepAliveTimeout: 30_000,
@@ -33,15 +54,16 @@ export class Upstreams {
           bodyTimeout: 0,
         }),
         inFlight: 0,
+        security: identity ? "mutual_tls" : "none",
       };
-      this.pools.set(origin, entry);
+      this.pools.set(key, entry);
     }
     return entry;
   }
 
   /** Closes pools of endpoints no config names any more. */
-  retain(endpoints: Iterable<Pick<Endpoint, "host" | "port">>): void {
-    const keep = new Set([...endpoints].map(Upstreams.origin));
+  retain(endpoints: Iterable<Pick<Endpoint, "host" | "port" | "identity">>): void {
+    const keep = new Set([...endpoints].map((e) => this.key(e)));
     for (const [origin, entry] of this.pools) {
       if (keep.has(origin)) continue;
       this.pools.delete(origin);

@@ -29,7 +29,7 @@ export function forward(upstreams: Upstreams): Handler {
       });
       const done = () => { upstream.inFlight--; };
       response.body.once("close", done);
-      return { status: response.statusCode, headers: response.headers as Headers, body: response.body };
+      return { status: response.statusCode, headers: response.headers as Headers, body: response.body, security: upstream.security };
     } catch (error) {
       upstream.inFlight--;
       if (request.signal.aborted) throw error;

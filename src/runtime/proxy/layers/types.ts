@@ -30,6 +30,8 @@ export interface UpstreamResponse {
   body: Readable | null;
   /** Set on replies the proxy made itself; names why (sent as x-typemesh-reason). */
   reason?: string;
+  /** Whether the hop to the endpoint was mTLS (Istio's connection_security_policy label). */
+  security?: "mutual_tls" | "none";
 }
 
 export type Handler = (request: OutboundRequest) => Promise<UpstreamResponse>;
