@@ -5,7 +5,7 @@ import { parseHostPort, parsePort, parsePositiveInt } from "./options.ts";
 
 interface Options {
   service: string; version: string; app: { host: string; port: number }; controlPlane: string; host: string;
-  outbound: number; inbound: number; admin: number; stateDir: string; id?: string; joinToken?: string; maxViewBytes: number;
+  outbound: number; inbound: number; admin: number; stateDir: string; id?: string; joinToken?: string; maxViewBytes: number; mtls: boolean;
 }
 
 export function registerProxy(program: Command): void {
@@ -20,16 +20,17 @@ export function registerProxy(program: Command): void {
     .option("--outbound <port>", "outbound listener port (the app's HTTP_PROXY)", parsePort, 15001)
     .option("--inbound <port>", "inbound listener port (other proxies send here)", parsePort, 15006)
     .option("--admin <port>", "admin port: /ready /config_dump /metrics", parsePort, 15000)
-    .option("--state-dir <dir>", "where the last good config is kept", ".typemesh/proxy")
+    .option("--state-dir <dir>", "where the last good config, the workload key and certificate are kept", ".typemesh/proxy")
     .option("--id <id>", "proxy id (default: service-version-random)")
-    .option("--join-token <token>", "token to join the control plane (or TYPEMESH_JOIN_TOKEN)")
+    .option("--join-token <token>", "join token bound to this service (or TYPEMESH_JOIN_TOKEN); later reconnects prove the certificate instead")
+    .option("--no-mtls", "a plaintext proxy: no workload certificate, plaintext to and from peers (docs/security.md)")
     .option("--max-view-bytes <n>", "refuse config views larger than this", parsePositiveInt, 16 * 1024 * 1024)
     .action(async (opts: Options) => {
       const joinToken = opts.joinToken ?? process.env.TYPEMESH_JOIN_TOKEN;
       const proxy = new Proxy({
         service: opts.service, version: opts.version, app: opts.app, controlPlane: opts.controlPlane, host: opts.host,
         outboundPort: opts.outbound, inboundPort: opts.inbound, adminPort: opts.admin, stateDir: opts.stateDir,
-        maxViewBytes: opts.maxViewBytes,
+        maxViewBytes: opts.maxViewBytes, mtls: opts.mtls,
         ...(opts.id && { id: opts.id }), ...(joinToken && { joinToken }),
         log: (line) => process.stdout.write(`[${opts.service} ${opts.version}] ${line}\n`),
       });

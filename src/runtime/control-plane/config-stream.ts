@@ -93,6 +93,7 @@ export function createConfigStream(options: ConfigStreamOptions) {
       else if (message.type === "nack") options.sessions.reject(session, message.nonce, message.error);
       else if (message.type === "stats") options.onStats(session, message);
       else if (message.type === "csr" && attached) await renew(attached, message.csr);
+      else if (message.type === "certificate-ack" && attached) options.identity.acknowledgeCertificate(attached, message.serial);
       else if (message.type === "trust-bundle-ack" && attached) options.identity.acknowledgeTrustBundle(attached, message.version);
       else refuse(socket, message.type === "hello" ? "hello was already received" : `unexpected ${message.type}`);
     }

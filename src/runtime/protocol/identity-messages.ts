@@ -7,6 +7,7 @@
 //                                                 ◀──  identity {spiffeId}; trust-bundle {version, roots}
 //   csr {csr: PKCS#10 PEM, URI SAN = spiffeId}    ──▶  signs it (refuses any other SAN or key type)
 //                                                 ◀──  certificate {certificate, spiffeId, notAfter}
+//   certificate-ack {serial}                      ──▶  installed (what root retirement waits for)
 //                                                 ◀──  snapshot … (the usual xDS-like flow, messages.ts)
 //   later, at half-life: csr                      ──▶  ◀── certificate (or csr-refused {reason})
 //
@@ -33,6 +34,7 @@
 export type IdentityProxyMessage =
   | { type: "proof"; signature: string }
   | { type: "csr"; csr: string }
+  | { type: "certificate-ack"; serial: string }
   | { type: "trust-bundle-ack"; version: string };
 
 export interface TrustBundle {
@@ -60,6 +62,7 @@ export function proofPayload(nonce: string, proxyId: string): Buffer {
 export function parseIdentityProxyMessage(m: Record<string, unknown>): IdentityProxyMessage | undefined {
   if (m.type === "proof" && isText(m.signature, 1024)) return { type: "proof", signature: m.signature };
   if (m.type === "csr" && isText(m.csr, MAX_PEM)) return { type: "csr", csr: m.csr };
+  if (m.type === "certificate-ack" && isText(m.serial, 128)) return { type: "certificate-ack", serial: m.serial.toLowerCase() };
   if (m.type === "trust-bundle-ack" && isText(m.version, 128)) return { type: "trust-bundle-ack", version: m.version };
   return undefined;
 }

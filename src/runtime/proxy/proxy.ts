@@ -78,8 +78,12 @@ export class Proxy {
     this.identityMetrics = new IdentityMetrics(this.metrics.registry);
     this.identity = new WorkloadIdentity(identityFile(options.stateDir, this.id), this.identityMetrics, this.log, options.mtls ?? true);
     this.upstreams = new Upstreams(64, new PeerTls(this.identity));
-    // Once a certificate arrives, pools opened in plaintext to mTLS endpoints are retired.
-    this.identity.onChange(() => { if (this.router) this.upstreams.retain([...this.router.endpoints(), this.options.app]); });
+    // New material: pools opened in plaintext to mTLS endpoints and mTLS pools holding connections made
+    // with the old certificate or roots are retired (gracefully), so rotation reaches every connection.
+    this.identity.onChange(() => {
+      this.upstreams.recycleSecure();
+      if (this.router) this.upstreams.retain([...this.router.endpoints(), this.options.app]);
+    });
   }
 
   /** Builds a router for the view (throws if it cannot be applied), swaps it in, and persists it. */

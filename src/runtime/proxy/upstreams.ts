@@ -61,6 +61,18 @@ export class Upstreams {
     return entry;
   }
 
+  /**
+   * Retires every mTLS pool after a new certificate or trust bundle: requests in flight finish on the
+   * old connections, new requests open connections that present and check the new material.
+   */
+  recycleSecure(): void {
+    for (const [key, entry] of this.pools) {
+      if (entry.security !== "mutual_tls") continue;
+      this.pools.delete(key);
+      entry.pool.close().catch(() => {});
+    }
+  }
+
   /** Closes pools of endpoints no config names any more. */
   retain(endpoints: Iterable<Pick<Endpoint, "host" | "port" | "identity">>): void {
     const keep = new Set([...endpoints].map((e) => this.key(e)));

@@ -47,7 +47,7 @@ export class Enrollment {
     if (this.state === "proof" && message.type === "proof") return this.byCertificate(message.signature);
     if (this.state === "csr" && message.type === "csr") return this.signFirst(message.csr);
     // The trust bundle sent with the identity is ACKed before the CSR; it is sent again on joining.
-    if (message.type === "trust-bundle-ack") return { kind: "wait" };
+    if (message.type === "trust-bundle-ack" || message.type === "certificate-ack") return { kind: "wait" };
     return { kind: "refuse", reason: `unexpected ${message.type} while enrolling` };
   }
 

@@ -13,6 +13,8 @@ export interface AttachedProxy {
   service: string;
   spiffeId?: string;
   certificate?: { serial: string; notAfter: string; rootId: string };
+  /** Signed and sent, not yet confirmed installed. */
+  issuing?: { serial: string; notAfter: string; rootId: string };
   trustBundleAcked?: string;
   send(message: ControlPlaneMessage): void;
   /** Ends the proxy's stream; it reconnects and enrolls again. */
@@ -68,7 +70,14 @@ export class IdentityService {
   }
 
   recordIssued(proxy: AttachedProxy, issued: IssuedCertificate): void {
-    proxy.certificate = { serial: issued.serial, notAfter: issued.notAfter.toISOString(), rootId: issued.rootId };
+    proxy.issuing = { serial: issued.serial, notAfter: issued.notAfter.toISOString(), rootId: issued.rootId };
+  }
+
+  /** The proxy installed a certificate: from now on its connections present it. */
+  acknowledgeCertificate(proxy: AttachedProxy, serial: string): void {
+    if (proxy.issuing?.serial.replace(/^0+/, "") !== serial.replace(/^0+/, "")) return;
+    proxy.certificate = proxy.issuing;
+    proxy.issuing = undefined;
   }
 
   acknowledgeTrustBundle(proxy: AttachedProxy, version: string): void {
@@ -124,7 +133,7 @@ export class IdentityService {
 
   /** Step 3: the root is no longer trusted; refused while a connected proxy holds a certificate it signed. */
   retire(id: string, force = false): void {
-    const pending = this.mtlsProxies().filter((p) => p.certificate?.rootId === id).map((p) => p.proxyId);
+    const pending = this.mtlsProxies().filter((p) => p.certificate?.rootId === id || p.issuing !== undefined).map((p) => p.proxyId);
     if (pending.length > 0 && !force) {
       throw new RotationBlocked(`${pending.length} proxies still hold certificates signed by root ${id}`, pending);
     }

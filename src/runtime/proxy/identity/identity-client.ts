@@ -94,8 +94,9 @@ export class IdentityClient {
     if (!pending || pending.spiffeId !== spiffeId) return;
     this.pending = undefined;
     try {
-      this.identity.install(pending.keyPem, certificatePem);
+      const serial = this.identity.install(pending.keyPem, certificatePem);
       this.metrics.certRenewals.inc({ outcome: "issued" });
+      this.send?.({ type: "certificate-ack", serial });
     } catch (error) {
       this.log(`could not install the certificate the control plane sent: ${(error as Error).message}`);
       this.identity.retryRenewalIn(5_000);

@@ -103,7 +103,8 @@ export class WorkloadIdentity {
     return this.clientContext;
   }
 
-  install(keyPem: string, certificatePem: string): void {
+  /** Installs a certificate for the pending key; returns its serial number. */
+  install(keyPem: string, certificatePem: string): string {
     const certificate = new X509Certificate(certificatePem);
     if (!certificate.checkPrivateKey(createPrivateKey(keyPem))) throw new Error("the certificate is not for this proxy's key");
     const spiffe = spiffeIdOfCertificate(certificate);
@@ -112,6 +113,7 @@ export class WorkloadIdentity {
     this.log(`certificate for ${spiffe.uri} installed, valid until ${certificate.validTo}`);
     this.persist();
     this.changed();
+    return certificate.serialNumber.toLowerCase();
   }
 
   setTrustBundle(bundle: TrustBundle): void {
