@@ -56,14 +56,33 @@ export interface ZeroTrustMesh {
   stop(): Promise<void>;
 }
 
-export async function startZeroTrustMesh(options: { lifetimeMs?: number; workloads?: [string, string][] } = {}): Promise<ZeroTrustMesh> {
+/**
+ * The demo policies without route timeouts, retries, breakers and outlier ejection: for load tests that
+ * count failures caused by certificate and root rotation, not a loaded machine's slowness against the
+ * demo's sub-second timeouts.
+ */
+export async function untimedBundle(): Promise<Bundle> {
+  const ir = structuredClone((await demoBundle()).ir);
+  for (const service of ir.services) {
+    delete service.connectionLimits;
+    delete service.outlierDetection;
+    for (const route of service.routes) {
+      delete route.timeoutMs;
+      delete route.retries;
+      delete route.mirror;
+    }
+  }
+  return createBundle(ir);
+}
+
+export async function startZeroTrustMesh(options: { lifetimeMs?: number; workloads?: [string, string][]; untimed?: boolean } = {}): Promise<ZeroTrustMesh> {
   const work = mkdtempSync(path.join(os.tmpdir(), "typemesh-zt-"));
   const cp = new ControlPlane({
     stateDir: path.join(work, "cp"), adminToken: "zt-admin", port: 0, endpointDebounceMs: 10,
     ...(options.lifetimeMs !== undefined && { ca: { lifetimeMs: options.lifetimeMs } }),
   });
   const { url } = await cp.listen();
-  cp.apply(await demoBundle(), "test");
+  cp.apply(options.untimed ? await untimedBundle() : await demoBundle(), "test");
   const workloads = new Map<string, Workload>();
 
   async function start(service: string, version: string, opts: { token?: string } = {}): Promise<Workload> {
@@ -72,6 +91,7 @@ export async function startZeroTrustMesh(options: { lifetimeMs?: number; workloa
     const proxy = new Proxy({
       service, version, app: { host: "127.0.0.1", port: app.port }, controlPlane: url, stateDir: path.join(work, "px"),
       id: `${service}-${version}`, joinToken: token, statsIntervalMs: 60_000,
+      ...(process.env.TYPEMESH_TEST_LOG && { log: (line: string) => console.log(`[${service} ${version}] ${line}`) }),
     });
     const ports = await proxy.start();
     app.setSidecar({ host: "127.0.0.1", port: ports.outbound });

@@ -133,6 +133,7 @@ export class IdentityService {
 
   /** Step 3: the root is no longer trusted; refused while a connected proxy holds a certificate it signed. */
   retire(id: string, force = false): void {
+    if (id === this.ca.activeRootId()) throw new Error(`root ${id} signs certificates: activate another root first`);
     const pending = this.mtlsProxies().filter((p) => p.certificate?.rootId === id || p.issuing !== undefined).map((p) => p.proxyId);
     if (pending.length > 0 && !force) {
       throw new RotationBlocked(`${pending.length} proxies still hold certificates signed by root ${id}`, pending);
