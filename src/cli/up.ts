@@ -46,6 +46,10 @@ export function registerUp(program: Command): void {
       say(`  proxy status    TYPEMESH_ADMIN_TOKEN=${mesh.controlPlane.token} node bin/typemesh.js status --control-plane ${mesh.controlPlane.url}`);
       say(`  try a request   curl -s -H 'Host: frontend' http://127.0.0.1:${shopper.ports.outbound}/`);
       say(`  simulate it     node bin/typemesh.js simulate ${dir} --from shopper --to frontend --path /`);
+      say(`  mTLS            strict between every sidecar; certificates from the control plane's CA (GET /api/ca)`);
+      const denied = mesh.deniedCall;
+      say(`  a denied call   ${denied.command}`);
+      say(`                  → ${denied.status} ${denied.reason}: ${denied.message.split("\n")[0]}`);
       say(`  roll out        TYPEMESH_ADMIN_TOKEN=${mesh.controlPlane.token} node bin/typemesh.js rollout start --service catalog --control-plane ${mesh.controlPlane.url}   (add --to v3 for a bad build that rolls back)`);
       say("  workloads (admin: /ready /config_dump /metrics)");
       for (const w of mesh.workloads) say(`    ${`${w.service} ${w.version}`.padEnd(14)} admin http://127.0.0.1:${w.ports.admin}  inbound :${w.ports.inbound}  app :${w.appPort}`);

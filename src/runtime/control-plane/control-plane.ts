@@ -147,9 +147,6 @@ export class ControlPlane {
     const trustDomain = () => this.bundle?.ir.mesh.trustDomain ?? "cluster.local";
     const ca = await CertificateAuthority.open({ stateDir: path.resolve(this.options.stateDir), ...this.options.ca }, trustDomain());
     this.identityService = new IdentityService(ca, this.joinTokens, trustDomain, this.log);
-    if (this.joinTokens.empty) {
-      this.log("no join tokens: open enrollment, any proxy may join as the service it names (development only; create tokens with POST /api/join-tokens)");
-    }
     const stream = createConfigStream({
       sessions: this.sessions,
       identity: this.identityService,

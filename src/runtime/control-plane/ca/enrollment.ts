@@ -63,6 +63,7 @@ export class Enrollment {
     if (tokens.empty) {
       service = claimed;
       if (!service) return { kind: "refuse", reason: `cannot tell the namespace of service ${JSON.stringify(this.hello.node.service)}: name it namespace/name, or apply a bundle that declares it` };
+      this.ctx.identity.noteOpenEnrollment(this.hello.node.id, service);
     } else {
       service = tokens.serviceOf(this.hello.token);
       if (!service) return { kind: "refuse", reason: this.hello.token ? "invalid join token" : "a join token is required (--join-token)" };

@@ -38,6 +38,7 @@ export class RotationBlocked extends Error {
 export class IdentityService {
   private readonly attached = new Map<string, AttachedProxy>();
   private trustDomainInUse: string;
+  private openEnrollmentNoted = false;
 
   constructor(
     readonly ca: CertificateAuthority,
@@ -46,6 +47,13 @@ export class IdentityService {
     private readonly log: (line: string) => void,
   ) {
     this.trustDomainInUse = trustDomainOf();
+  }
+
+  /** Says once that a proxy joined without a token (open enrollment). */
+  noteOpenEnrollment(proxyId: string, service: string): void {
+    if (this.openEnrollmentNoted) return;
+    this.openEnrollmentNoted = true;
+    this.log(`proxy ${proxyId} joined as ${service} without a join token: this control plane has none, so any proxy may join as the service it names (development only; create tokens with POST /api/join-tokens or --join-token)`);
   }
 
   trustDomain(): string {
@@ -88,6 +96,10 @@ export class IdentityService {
   trustDomainMayHaveChanged(): void {
     const now = this.trustDomainOf();
     if (now === this.trustDomainInUse) return;
+    if (this.mtlsProxies().length === 0) {
+      this.trustDomainInUse = now;
+      return;
+    }
     this.log(`trust domain changed from ${this.trustDomainInUse} to ${now}: proxies enroll again for certificates in it`);
     this.trustDomainInUse = now;
     // The SPIFFE ID a proxy is entitled to (and peers expect of its endpoint) is fixed at enrollment.
