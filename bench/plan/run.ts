@@ -1,43 +1,23 @@
-// Plan benchmark (issue 6, acceptance 4): on a policy repository with one service changed, how long
-// `typemesh plan` takes against one `typemesh check` of the same repository. One run of each, as a user
-// runs them (CLI processes, cold), on a copy committed to a fresh git repository; prints the figures.
+// Plan benchmark (issue 6, acceptance 4): on the compile benchmark's generated repository (1,000
+// services) with one service changed, how long `typemesh plan` takes against one `typemesh check` of
+// the same repository. One run of each, as a user runs them (CLI processes, cold), in a fresh git
+// repository: the generated policies committed, then one service's split edited; prints the figures.
 //
-//   node --import tsx bench/plan/run.ts [--dir bench/compile/generated/policies] [--json]
-//
-// --dir is the policies directory to copy (default: the compile benchmark's generated 1,000-service
-// repository; run its generator first).
+//   node --import tsx bench/plan/run.ts [--services 1000] [--seed 1] [--json]     (npm run bench:plan)
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { EDIT_SPLIT, generatePolicyRepository } from "../compile/generate.ts";
 
-const { values } = parseArgs({ options: { dir: { type: "string", default: "bench/compile/generated/policies" }, json: { type: "boolean", default: false } } });
-const source = path.resolve(values.dir!);
-if (!existsSync(source)) {
-  console.error(`no policies at ${source}: generate the 1,000-service repository first (bench/compile)`);
-  process.exit(1);
-}
+const { values } = parseArgs({ options: { services: { type: "string", default: "1000" }, seed: { type: "string", default: "1" }, json: { type: "boolean", default: false } } });
 const bin = path.resolve("bin/typemesh.js");
 const work = mkdtempSync(path.join(os.tmpdir(), "typemesh-bench-plan-"));
 const git = (...args: string[]) => {
   const r = spawnSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: work, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
 };
-
-/** One service file changed the way an author would: its first timeout doubled (or its port moved). */
-function changeOneService(dir: string): string {
-  const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".policy.ts")).sort();
-  for (const file of files) {
-    const full = path.join(dir, file);
-    const text = readFileSync(full, "utf8");
-    if (!text.includes("defineService")) continue;
-    const changed = text.replace(/timeout: "(\d+)(ms|s)"/, (_m, n: string, unit: string) => `timeout: "${Number(n) * 2}${unit}"`);
-    writeFileSync(full, changed !== text ? changed : text.replace(/port: (\d+)/, (_m, p: string) => `port: ${Number(p) + 1}`));
-    return file;
-  }
-  throw new Error(`no service file in ${dir}`);
-}
 
 function timed(args: string[]): { ms: number; status: number | null; stdout: string } {
   const started = performance.now();
@@ -48,12 +28,15 @@ function timed(args: string[]): { ms: number; status: number | null; stdout: str
 }
 
 try {
-  cpSync(source, path.join(work, "policies"), { recursive: true });
-  const files = readdirSync(path.join(work, "policies"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".policy.ts")).length;
+  const repository = generatePolicyRepository({ dir: path.join(work, "policies"), services: Number(values.services), seed: Number(values.seed) });
+  const files = repository.files.length;
   git("init", "--quiet", "--initial-branch=main");
   git("add", ".");
   git("commit", "--quiet", "-m", "generated policies");
-  const changed = changeOneService(path.join(work, "policies"));
+  // One service changed the way an author would: its catch-all split moved 90/10 → 80/20.
+  const changed = repository.editFile;
+  const target = path.join(repository.dir, changed);
+  writeFileSync(target, readFileSync(target, "utf8").replace(EDIT_SPLIT.before, EDIT_SPLIT.after));
 
   const check = timed(["check", "policies", "--format", "json"]);
   const plan = timed(["plan", "policies", "--base", "HEAD", "--format", "json", "--detailed-exitcode"]);

@@ -6,16 +6,17 @@ import { Worker } from "node:worker_threads";
 import { compilePolicies, type CompileResult } from "../compiler/compile.ts";
 import type { SideReport } from "../compiler/diff/report.ts";
 import type { MeshIR } from "../compiler/ir/schema.ts";
+import type { LoadOptions } from "../compiler/load/load.ts";
 
 export interface Side { report: SideReport; ir?: MeshIR; empty?: boolean }
 
 const workerUrl = new URL("./compile-worker.js", import.meta.url);
 
-function compileInWorker(dir: string): Promise<Pick<CompileResult, "diagnostics" | "ir">> {
+function compileInWorker(dir: string, load: LoadOptions): Promise<Pick<CompileResult, "diagnostics" | "ir">> {
   return new Promise((resolve) => {
-    const worker = new Worker(workerUrl, { workerData: { dir } });
+    const worker = new Worker(workerUrl, { workerData: { dir, load } });
     let settled = false;
-    const fallback = () => { if (!settled) { settled = true; resolve(compilePolicies(dir)); } };
+    const fallback = () => { if (!settled) { settled = true; resolve(compilePolicies(dir, load)); } };
     worker.once("message", (m: { diagnostics: CompileResult["diagnostics"]; ir?: MeshIR; failure?: string }) => {
       if (m.failure !== undefined) return fallback();
       settled = true;
@@ -26,10 +27,18 @@ function compileInWorker(dir: string): Promise<Pick<CompileResult, "diagnostics"
   });
 }
 
-/** Compiles one side; with allowEmpty, a directory without policy files is an empty mesh (the change adds the first ones). */
-export async function compileSide(dir: string, side: Omit<SideReport, "compiled" | "diagnostics">, allowEmpty: boolean, inWorker = false): Promise<Side> {
+export interface CompileSideOptions {
+  /** A directory without policy files is an empty mesh (the change adds the first ones). */
+  allowEmpty?: boolean;
+  inWorker?: boolean;
+  evalTimeoutMs?: number;
+}
+
+export async function compileSide(dir: string, side: Omit<SideReport, "compiled" | "diagnostics">, options: CompileSideOptions = {}): Promise<Side> {
+  const allowEmpty = options.allowEmpty ?? false;
   if (allowEmpty && !existsSync(dir)) return { report: { ...side, compiled: true, diagnostics: [] }, empty: true };
-  const result = inWorker ? await compileInWorker(dir) : await compilePolicies(dir);
+  const load: LoadOptions = options.evalTimeoutMs === undefined ? {} : { evalTimeoutMs: options.evalTimeoutMs };
+  const result = options.inWorker ? await compileInWorker(dir, load) : await compilePolicies(dir, load);
   if (allowEmpty && !result.ir && result.diagnostics.every((d) => d.code === "TM0007")) {
     return { report: { ...side, compiled: true, diagnostics: [] }, empty: true };
   }

@@ -7,7 +7,7 @@ import { register } from "tsx/esm/api";
 register();
 const { compilePolicies } = await import("../compiler/compile.ts");
 try {
-  const result = await compilePolicies(workerData.dir);
+  const result = await compilePolicies(workerData.dir, workerData.load);
   parentPort.postMessage({ diagnostics: result.diagnostics, ir: result.ir });
 } catch (error) {
   parentPort.postMessage({ failure: String(error?.stack ?? error) });

@@ -6,6 +6,7 @@ import { diffMeshes, headline } from "../compiler/diff/diff.ts";
 import { parseSamples, replay } from "../compiler/diff/replay.ts";
 import type { ImpactReport } from "../compiler/diff/report.ts";
 import type { MeshIR } from "../compiler/ir/schema.ts";
+import { DEFAULT_EVAL_TIMEOUT_MS } from "../compiler/load/evaluate.ts";
 import { compileSide, type Side } from "./compile-side.ts";
 import { GitOpsError } from "./errors.ts";
 import { addWorktree, removeWorktree, repositoryRoot, resolveCommit, uncommittedPaths } from "./git.ts";
@@ -37,9 +38,13 @@ export async function runPlan(options: PlanOptions): Promise<ImpactReport> {
   try {
     // Base compiles in a worker (started before head's type-check holds this thread) while head
     // compiles here: the two overlap on a multi-core machine.
-    const pending = compileSide(path.join(worktree, policiesPath), { ref: options.base, commit }, true, true);
+    // Each side gets four times check's wall-clock budget for evaluating policies: the limit guards
+    // against endless loops (check is where they are caught first), and two compiles share the cores,
+    // often of a busy CI runner; a TM0005 must not come from plan's own load.
+    const evalTimeoutMs = 4 * DEFAULT_EVAL_TIMEOUT_MS;
+    const pending = compileSide(path.join(worktree, policiesPath), { ref: options.base, commit }, { allowEmpty: true, inWorker: true, evalTimeoutMs });
     pending.catch(() => undefined); // awaited below; not unhandled meanwhile
-    head = await compileSide(headDir, { ref: dirty ? "working tree (uncommitted changes)" : "working tree" }, false);
+    head = await compileSide(headDir, { ref: dirty ? "working tree (uncommitted changes)" : "working tree" }, { evalTimeoutMs });
     base = await pending;
   } finally {
     await removeWorktree(root, worktree);

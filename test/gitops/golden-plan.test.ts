@@ -18,7 +18,7 @@ const work = mkdtempSync(path.join(os.tmpdir(), "typemesh-golden-"));
 let base: Side;
 
 before(async () => {
-  base = await compileSide(fixture, { ref: "main" }, true);
+  base = await compileSide(fixture, { ref: "main" }, { allowEmpty: true });
   assert.ok(base.ir, "the base fixture compiles");
 });
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -38,7 +38,7 @@ for (const c of planCases) {
       if (edit === null) rmSync(target);
       else writeFileSync(target, edit(existsSync(target) ? readFileSync(target, "utf8") : ""));
     }
-    const head = await compileSide(dir, { ref: "working tree" }, false);
+    const head = await compileSide(dir, { ref: "working tree" });
     assert.ok(head.ir, `head compiles: ${JSON.stringify(head.report.diagnostics)}`);
     const report = await buildReport("policies", base, head);
     assert.equal(report.verdict, "change");

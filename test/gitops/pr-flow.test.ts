@@ -28,7 +28,7 @@ const lineOf = (file: string, needle: string) => readFileSync(path.join(repo.clo
 async function botPosts(): Promise<string> {
   const plan = path.join(repo.scratch, "plan.json");
   const planned = await runCli(repo.clone, ["plan", "policies", "--base", "origin/main", "--format", "json", "--out", plan]);
-  assert.equal(planned.code, 0, planned.stderr);
+  assert.equal(planned.code, 0, `${planned.stderr}${planned.code === 1 ? readFileSync(plan, "utf8").slice(0, 3000) : ""}`);
   const sha = repo.remoteSha("cart-canary");
   const posted = await runCli(repo.clone, ["comment", "--repo", "acme/mesh", "--pr", "1", "--plan", plan, "--sha", sha], env);
   assert.equal(posted.code, 0, posted.stderr);
