@@ -13,6 +13,8 @@ export interface ConfigClientOptions {
   lastGoodVersion(): string | undefined;
   /** Applies a view or throws with the reason it cannot be applied. */
   apply(version: string, view: ProxyView): void;
+  /** Told of every NACK, whether the view was too big to read or failed to apply. */
+  onRejected(reason: string): void;
   onConnected(connected: boolean): void;
   /** Cumulative traffic counters, reported every statsIntervalMs while connected. */
   stats?(): TrafficSeries[];
@@ -102,6 +104,7 @@ export class ConfigClient {
     } catch (error) {
       const reason = (error as Error).message;
       this.options.log(`rejected config ${message.version}: ${reason}`);
+      this.options.onRejected(reason);
       this.send({ type: "nack", nonce: message.nonce, version: last, error: reason });
     }
   }

@@ -142,14 +142,8 @@ export class Proxy {
       ...(this.options.joinToken && { token: this.options.joinToken }),
       maxViewBytes: this.options.maxViewBytes ?? 16 * 1024 * 1024,
       lastGoodVersion: () => this.router?.version,
-      apply: (version, view) => {
-        try {
-          this.apply(version, view);
-        } catch (error) {
-          this.metrics.configRejections.inc();
-          throw error;
-        }
-      },
+      apply: (version, view) => this.apply(version, view),
+      onRejected: () => this.metrics.configRejections.inc(),
       stats: () => this.metrics.traffic.snapshot(),
       ...(this.options.statsIntervalMs !== undefined && { statsIntervalMs: this.options.statsIntervalMs }),
       onConnected: (connected) => {
