@@ -1,0 +1,116 @@
+// The sidecar pair with mTLS beside the same pair in plaintext, in one run (issue 5, acceptance 4):
+// throughput at a fixed concurrency, and latency at a fixed 1,000 requests per second, app alone as the
+// baseline. Each pair runs in its own process (mtls-pair.ts); this process only generates load.
+// Rounds alternate between the two so a busy machine hurts both alike.
+//   node --import tsx bench/proxy/mtls.ts [--seconds 8] [--rounds 3] [--concurrency 16] [--rate 1000]
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { Pool } from "undici";
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const seconds = arg("seconds", 8);
+const rounds = arg("rounds", 3);
+const concurrency = arg("concurrency", 16);
+const rate = arg("rate", 1000);
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+interface Pair { child: ChildProcess; outbound: number; app: number }
+
+function startPair(plaintext: boolean): Promise<Pair> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "mtls-pair.ts"), ...(plaintext ? ["--plaintext"] : [])], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", (line) => {
+      const ready = JSON.parse(line) as { outbound: number; app: number };
+      resolve({ child, ...ready });
+    });
+    child.once("exit", (code) => reject(new Error(`pair exited with ${code}`)));
+  });
+}
+
+function client(port: number): Pool {
+  return new Pool(`http://127.0.0.1:${port}`, { connections: concurrency, pipelining: 1 });
+}
+
+async function send(pool: Pool): Promise<boolean> {
+  const response = await pool.request({ method: "GET", path: "/", headers: { host: "frontend" } });
+  await response.body.dump();
+  return response.statusCode === 200;
+}
+
+/** Closed loop: `concurrency` requests always in flight for `seconds`. */
+async function throughput(port: number): Promise<{ rps: number; errors: number }> {
+  const pool = client(port);
+  let done = 0;
+  let errors = 0;
+  const until = Date.now() + seconds * 1000;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (Date.now() < until) {
+      if (await send(pool).catch(() => false)) done++;
+      else errors++;
+    }
+  }));
+  await pool.close();
+  return { rps: done / seconds, errors };
+}
+
+/** Open loop at a fixed rate: latency of each request, ms. */
+async function latency(port: number): Promise<{ p50: number; p90: number; p99: number; errors: number }> {
+  const pool = client(port);
+  const samples: number[] = [];
+  let errors = 0;
+  const total = rate * seconds;
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const t0 = performance.now();
+    pending.push(send(pool).then((ok) => { if (ok) samples.push(performance.now() - t0); else errors++; }, () => { errors++; }));
+  }
+  await Promise.all(pending);
+  await pool.close();
+  samples.sort((a, b) => a - b);
+  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? NaN;
+  return { p50: q(0.5), p90: q(0.9), p99: q(0.99), errors };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const plain = await startPair(true);
+const secure = await startPair(false);
+try {
+  // Warm both pairs (pools, TLS sessions, JIT).
+  for (const pair of [plain, secure]) { const pool = client(pair.outbound); for (let i = 0; i < 500; i++) await send(pool); await pool.close(); }
+  const figures = { plain: { rps: [] as number[], p50: [] as number[], p90: [] as number[], p99: [] as number[], errors: 0 }, secure: { rps: [] as number[], p50: [] as number[], p90: [] as number[], p99: [] as number[], errors: 0 }, app: { p50: [] as number[], p90: [] as number[], p99: [] as number[] } };
+  for (let round = 1; round <= rounds; round++) {
+    for (const [name, pair] of [["plain", plain], ["secure", secure]] as const) {
+      const t = await throughput(pair.outbound);
+      const l = await latency(pair.outbound);
+      const f = figures[name];
+      f.rps.push(t.rps); f.p50.push(l.p50); f.p90.push(l.p90); f.p99.push(l.p99); f.errors += t.errors + l.errors;
+      process.stderr.write(`round ${round} ${name === "plain" ? "plaintext" : "mTLS     "}: ${t.rps.toFixed(0)} req/s at ${concurrency} in flight; at ${rate} req/s p50 ${l.p50.toFixed(3)} p90 ${l.p90.toFixed(3)} p99 ${l.p99.toFixed(3)} ms\n`);
+    }
+    const a = await latency(plain.app);
+    figures.app.p50.push(a.p50); figures.app.p90.push(a.p90); figures.app.p99.push(a.p99);
+  }
+  const p = figures.plain;
+  const s = figures.secure;
+  const row = (name: string, f: { rps?: number[]; p50: number[]; p90: number[]; p99: number[] }) =>
+    `| ${name} | ${f.rps ? median(f.rps).toFixed(0) : "—"} | ${median(f.p50).toFixed(3)} | ${median(f.p90).toFixed(3)} | ${median(f.p99).toFixed(3)} |`;
+  console.log(`Sidecar pair, plaintext vs mTLS (TLS 1.3, ECDSA P-256), 1 kB responses, medians of ${rounds} alternating rounds of ${seconds} s`);
+  console.log(`(throughput at ${concurrency} requests in flight; latency at ${rate} req/s open loop)\n`);
+  console.log("| path | req/s | p50 ms | p90 ms | p99 ms |");
+  console.log("|---|---|---|---|---|");
+  console.log(row("app alone (baseline)", figures.app));
+  console.log(row("sidecar pair, plaintext", p));
+  console.log(row("sidecar pair, mTLS", s));
+  console.log(`\nmTLS / plaintext throughput: ${(median(s.rps) / median(p.rps)).toFixed(2)}× (target ≥ 0.8×); mTLS adds ${(median(s.p99) - median(p.p99)).toFixed(3)} ms p99 over plaintext (target ≤ 0.5 ms); failed requests: plaintext ${p.errors}, mTLS ${s.errors}`);
+} finally {
+  plain.child.kill("SIGTERM");
+  secure.child.kill("SIGTERM");
+}
