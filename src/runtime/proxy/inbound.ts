@@ -10,6 +10,7 @@ import type { Upstreams } from "./upstreams.ts";
 import { connectionFailure } from "./layers/forward.ts";
 import { headersForApp } from "./layers/authorize.ts";
 import { inboundGate, type InboundIdentity } from "./identity/inbound-gate.ts";
+import { injectFault } from "./layers/fault.ts";
 
 export interface InboundContext {
   router(): Router | undefined;
@@ -47,6 +48,17 @@ export function handleInbound(ctx: InboundContext) {
     const abort = clientAbortSignal(req, res);
     const app = ctx.upstreams.get(ctx.app);
     const headers: Headers = headersForApp(forwardableHeaders(req.headers), gate.authorized, gate.peer, ctx.identity?.spiffeId());
+    // DESIGN's inbound order: mTLS identity → authz → fault → app. The fault is the route's (fault.ts).
+    const fault = injectFault(router?.view.inbound, req, abort.signal, ctx.metrics.resilience);
+    if (fault) {
+      const verdict = await fault;
+      if (verdict.kind === "cancelled") return finish(499, "client-closed");
+      if (verdict.kind === "abort") {
+        res.setHeader("x-typemesh-version", ctx.self.version);
+        writeLocal(res, verdict.status, "fault-abort", `fault injected by route ${verdict.route} of ${ctx.self.service}: abort with ${verdict.status}`);
+        return finish(verdict.status, "fault-abort");
+      }
+    }
     try {
       const response = await app.pool.request({
         method: (req.method ?? "GET") as Dispatcher.HttpMethod, path: req.url ?? "/", headers,

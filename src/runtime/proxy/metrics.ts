@@ -1,6 +1,7 @@
 // Prometheus metrics with Istio's shape (istio_requests_total → typemesh_requests_total, same labels),
 // one registry per proxy so that several proxies in one process never mix their figures.
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { ResilienceMetrics } from "./resilience-metrics.ts";
 import { TrafficStats } from "./traffic-stats.ts";
 
 const REQUEST_LABELS = [
@@ -31,6 +32,9 @@ export class ProxyMetrics {
   readonly configRejections = new Counter({
     name: "typemesh_proxy_config_rejections_total", help: "Config pushes this proxy could not apply (NACKed).", registers: [this.registry],
   });
+
+  /** Retries, timeouts, ejections, circuit-open rejections, injected faults, mirrors. */
+  readonly resilience = new ResilienceMetrics(this.registry);
 
   /** The same requests in the compact form reported to the control plane. */
   readonly traffic = new TrafficStats();

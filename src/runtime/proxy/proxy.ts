@@ -11,6 +11,7 @@ import { lastGoodFile, loadLastGood, saveLastGood } from "./last-good.ts";
 import { ProxyMetrics } from "./metrics.ts";
 import { handleOutbound } from "./outbound.ts";
 import { buildRouter, type Router } from "./router.ts";
+import { ResilienceState } from "./resilience-state.ts";
 import { Upstreams } from "./upstreams.ts";
 import { IdentityClient } from "./identity/identity-client.ts";
 import { IdentityMetrics } from "./identity/identity-metrics.ts";
@@ -64,6 +65,8 @@ export class Proxy {
   readonly identity: WorkloadIdentity;
   private readonly identityMetrics: IdentityMetrics;
   private inboundListener: InboundListener | undefined;
+  /** Retry budgets, breakers, outlier ejections: they survive config swaps, like the pools. */
+  private readonly resilience: ResilienceState;
   private readonly servers: Server[] = [];
   private client: ConfigClient | undefined;
   private connected = false;
@@ -77,22 +80,27 @@ export class Proxy {
     this.stateFile = lastGoodFile(options.stateDir, this.id);
     this.identityMetrics = new IdentityMetrics(this.metrics.registry);
     this.identity = new WorkloadIdentity(identityFile(options.stateDir, this.id), this.identityMetrics, this.log, options.mtls ?? true);
-    this.upstreams = new Upstreams(64, new PeerTls(this.identity));
+    const peerTls = new PeerTls(this.identity);
+    this.upstreams = new Upstreams(64, peerTls);
+    this.resilience = new ResilienceState({ mirrorTls: peerTls });
     // New material: pools opened in plaintext to mTLS endpoints and mTLS pools holding connections made
     // with the old certificate or roots are retired (gracefully), so rotation reaches every connection.
     this.identity.onChange(() => {
       this.upstreams.recycleSecure();
+      this.resilience.recycleSecure();
       if (this.router) this.upstreams.retain([...this.router.endpoints(), this.options.app]);
+      if (this.router) this.resilience.retain(this.router.view.endpoints);
     });
   }
 
   /** Builds a router for the view (throws if it cannot be applied), swaps it in, and persists it. */
   apply(version: string, view: ProxyView, persist = true): void {
-    const router = buildRouter(version, view, { upstreams: this.upstreams });
+    const router = buildRouter(version, view, { upstreams: this.upstreams, resilience: this.resilience, events: this.metrics.resilience });
     this.router = router;
     this.appliedAt = new Date().toISOString();
     this.metrics.configApplied.setToCurrentTime();
     this.upstreams.retain([...router.endpoints(), this.options.app]);
+    this.resilience.retain(view.endpoints);
     if (persist) saveLastGood(this.stateFile, { version, view });
     this.log(`applied config ${version} (bundle ${view.bundleVersion})`);
   }
@@ -174,5 +182,6 @@ export class Proxy {
       server.close(() => resolve());
     })));
     await this.upstreams.close();
+    await this.resilience.close();
   }
 }

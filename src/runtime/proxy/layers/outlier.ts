@@ -1,0 +1,39 @@
+// Outlier detection, in two parts around the balancer: `healthyEndpoints` hides ejected endpoints
+// from it, and `outlierDetection` (below it) tells the detector how each try to the chosen endpoint
+// went (outlier-detector.ts). A failure is a 5xx answer, a refused or reset connection, or a try cut
+// by a timeout; an abort the destination's proxy injected on purpose (fault-abort) is the policy's
+// doing, not the endpoint's, and a client that went away says nothing about the endpoint.
+import type { OutlierDetector, OutlierPolicy, Ejection } from "../outlier-detector.ts";
+import type { EndpointsOf } from "./balance.ts";
+import { DeadlineExceeded } from "./cancellation.ts";
+import { reasonOf } from "./retry-conditions.ts";
+import type { Layer } from "./types.ts";
+
+export function healthyEndpoints(endpointsOf: EndpointsOf, detector: OutlierDetector): EndpointsOf {
+  return (serviceId, version) => detector.healthy(serviceId, endpointsOf(serviceId, version));
+}
+
+export function outlierDetection(
+  policy: OutlierPolicy | undefined, detector: OutlierDetector, endpointsOf: EndpointsOf,
+  onEjected: (service: string, ejection: Ejection) => void = () => {},
+): Layer {
+  return (next) => {
+    if (!policy) return next;
+    return async (request) => {
+      const endpoint = request.endpoint;
+      if (!endpoint) return next(request);
+      const record = (failed: boolean) => {
+        const ejection = detector.record(request.service.id, endpoint, failed, policy, endpointsOf(request.service.id, endpoint.version));
+        if (ejection) onEjected(request.service.id, ejection);
+      };
+      try {
+        const response = await next(request);
+        record(response.status >= 500 && reasonOf(response) !== "fault-abort");
+        return response;
+      } catch (error) {
+        if (request.signal.reason instanceof DeadlineExceeded) record(true);
+        throw error;
+      }
+    };
+  };
+}

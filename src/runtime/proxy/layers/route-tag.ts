@@ -1,0 +1,15 @@
+// Names the route a request took in a header, so that the destination's proxy applies that route's
+// fault (fault.ts: DESIGN puts faults on the inbound side, after authorization) without matching the
+// request again against headers this route may have changed. Whatever the app sent is overwritten.
+// Services without faults are not tagged: their proxies have nothing to look up.
+import type { ServiceIR } from "../../../compiler/ir/schema.ts";
+import type { Layer } from "./types.ts";
+
+export const ROUTE_HEADER = "x-typemesh-route";
+
+export function routeTag(service: ServiceIR): Layer {
+  return (next) => {
+    if (!service.routes.some((r) => r.fault)) return next;
+    return (request) => next({ ...request, headers: { ...request.headers, [ROUTE_HEADER]: request.route.name } });
+  };
+}
