@@ -1,9 +1,10 @@
 // Evaluates the policy bundle in a sandbox: a V8 context with no require, process, timers or fetch,
-// inside a worker thread with its own memory limit and an empty environment (sandbox-worker.js).
-// Nothing of the host is placed in the context and only strings come out, so policy code has no path
-// back to the compiler's objects; a rejected promise, a memory bomb or a stuck builtin can at worst
-// end the worker, never the compiler's process.
-import { Worker } from "node:worker_threads";
+// inside a child process with a small heap and an empty environment (sandbox-process.js). Nothing of
+// the host is placed in the context and only strings come out, so policy code has no path back to the
+// compiler's objects; a rejected promise, a memory bomb or a stuck builtin can at worst end the child,
+// never the compiler's process. (A worker thread is not enough: V8 aborts the whole process on some
+// out-of-memory failures, resourceLimits or not.)
+import { fork } from "node:child_process";
 import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
 import { BUNDLE_NAME, RESULT_GLOBAL, type PolicyBundle } from "./bundle.ts";
 import { describeFailure, locateRunaway, readDeclarations, type Failure, type HotPosition, type RawDeclaration } from "./evaluation-result.ts";
@@ -12,15 +13,15 @@ import type { SourceMapper } from "./source-map.ts";
 export type { RawDeclaration } from "./evaluation-result.ts";
 
 export const DEFAULT_EVAL_TIMEOUT_MS = 2000;
-/** Old-generation heap of the sandbox's worker; policy bundles use a few MB. */
+/** Old-generation heap of the sandbox's process; policy bundles use a few MB. */
 export const EVAL_MEMORY_LIMIT_MB = 256;
 
 export type EvaluationOutcome =
   | { declarations: RawDeclaration[]; diagnostics: [] }
   | { declarations?: undefined; diagnostics: Diagnostic[] };
 
-/** What sandbox-worker.js posts back: strings and numbers only. */
-interface WorkerReport {
+/** What sandbox-process.js sends back: strings and numbers only. */
+interface SandboxReport {
   timedOut: boolean;
   hot: HotPosition[];
   failure?: string;
@@ -28,7 +29,9 @@ interface WorkerReport {
   declarations?: string;
 }
 
-const workerUrl = new URL("./sandbox-worker.js", import.meta.url);
+const sandboxScript = new URL("./sandbox-process.js", import.meta.url);
+// V8 says so on stderr when a heap runs out; any other end without a report is a crash of the sandbox.
+const OUT_OF_MEMORY = /heap out of memory|Reached heap limit|Allocation failed/;
 
 function runaway(timeoutMs: number, location?: SourceLocation): Diagnostic {
   return {
@@ -54,7 +57,7 @@ function parseFailure(json: string): Failure {
   return { name: "Error", message: "an unprintable value was thrown" };
 }
 
-function interpret(report: WorkerReport, bundle: PolicyBundle, mapper: SourceMapper, timeoutMs: number): EvaluationOutcome {
+function interpret(report: SandboxReport, bundle: PolicyBundle, mapper: SourceMapper, timeoutMs: number): EvaluationOutcome {
   if (report.timedOut) return { diagnostics: [runaway(timeoutMs, locateRunaway(report.hot, bundle.code, mapper))] };
   if (report.failure !== undefined) return { diagnostics: [describeFailure(parseFailure(report.failure), mapper)] };
   if (report.rejection !== undefined) {
@@ -69,30 +72,41 @@ export function evaluateBundle(
   timeoutMs = DEFAULT_EVAL_TIMEOUT_MS,
 ): Promise<EvaluationOutcome> {
   return new Promise((resolve) => {
-    const worker = new Worker(workerUrl, {
-      workerData: { code: bundle.code, filename: BUNDLE_NAME, timeoutMs, resultGlobal: RESULT_GLOBAL },
+    const child = fork(sandboxScript, [], {
       env: {},
-      execArgv: [],
-      stdout: true,
-      stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: EVAL_MEMORY_LIMIT_MB, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+      execArgv: [`--max-old-space-size=${EVAL_MEMORY_LIMIT_MB}`, "--max-semi-space-size=16", "--disallow-code-generation-from-strings"],
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      serialization: "json",
     });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => { if (stderr.length < 65_536) stderr += chunk.toString(); });
     let settled = false;
+    let watchdog: NodeJS.Timeout | undefined;
     const finish = (outcome: EvaluationOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(watchdog);
-      void worker.terminate();
+      child.kill("SIGKILL");
       resolve(outcome);
     };
-    // vm's time limit cannot interrupt a single long builtin call ("x".repeat(2 ** 29), a huge sort);
-    // the worker can always be terminated from here.
-    const watchdog = setTimeout(() => finish({ diagnostics: [runaway(timeoutMs)] }), 2 * timeoutMs + 1000);
-    worker.on("message", (report: WorkerReport) => finish(interpret(report, bundle, mapper, timeoutMs)));
-    worker.on("error", (error: Error & { code?: string }) => {
-      if (error.code === "ERR_WORKER_OUT_OF_MEMORY") return finish({ diagnostics: [outOfMemory()] });
-      finish({ diagnostics: [{ code: "TM0004", severity: "error", message: `policy evaluation failed: ${error.message}`, hint: "please report this as a typemesh bug" }] });
+    child.on("message", (message: SandboxReport | { ready: true }) => {
+      if ("ready" in message) {
+        child.send({ code: bundle.code, filename: BUNDLE_NAME, timeoutMs, resultGlobal: RESULT_GLOBAL });
+        // vm's time limit cannot interrupt a single long builtin call ("x".repeat(2 ** 29), a huge
+        // sort); the process can always be killed from here. The clock starts once the sandbox is up,
+        // so that a slow start on a busy machine is not counted against the policies.
+        watchdog = setTimeout(() => finish({ diagnostics: [runaway(timeoutMs)] }), 2 * timeoutMs + 1000);
+        return;
+      }
+      finish(interpret(message, bundle, mapper, timeoutMs));
     });
-    worker.on("exit", () => finish({ diagnostics: [{ code: "TM0004", severity: "error", message: "policy evaluation ended without a result" }] }));
+    child.on("error", (error) => finish({
+      diagnostics: [{ code: "TM0004", severity: "error", message: `policy evaluation could not start: ${error.message}`, hint: "please report this as a typemesh bug" }],
+    }));
+    // "close", not "exit": by then stderr and the IPC channel are drained, so a report sent just before
+    // the end has arrived, and an out-of-memory message is complete.
+    child.on("close", (code, signal) => finish(OUT_OF_MEMORY.test(stderr) ? { diagnostics: [outOfMemory()] } : {
+      diagnostics: [{ code: "TM0004", severity: "error", message: `policy evaluation ended without a result (${signal ?? `exit code ${code}`})`, hint: "please report this as a typemesh bug" }],
+    }));
   });
 }
