@@ -22,6 +22,9 @@ export function createProgram(): Command {
   const program = new Command("typemesh")
     .description("Service-mesh policy as typed TypeScript: check, build, simulate, plan and run it.")
     .version(pkg.version)
+    // Options after a command are that command's: `typemesh proxy --version v1` is the workload's
+    // version, not a request for typemesh's own.
+    .enablePositionalOptions()
     .showHelpAfterError()
     .exitOverride()
     .addHelpText("after", `

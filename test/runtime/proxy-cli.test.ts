@@ -1,0 +1,41 @@
+// `typemesh proxy` as its own process, as docs/cli.md shows it (--service, --version, --app), joins a
+// live control plane, takes its view and carries a request to the mesh.
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { demoBundle, LiveMesh, repo, send, waitFor, withRelaxedTimeouts } from "./support/mesh.ts";
+
+let mesh: LiveMesh;
+let child: ChildProcess | undefined;
+let output = "";
+
+before(async () => {
+  mesh = await LiveMesh.start({ bundle: withRelaxedTimeouts(await demoBundle()), workloads: [{ service: "frontend", version: "v1" }] });
+});
+after(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child!.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  }
+  await mesh?.stop();
+});
+
+test("typemesh proxy --service shopper --version v1 joins, syncs and serves", { timeout: 60_000 }, async () => {
+  child = spawn(process.execPath, [
+    path.join(repo, "bin/typemesh.js"), "proxy", "--service", "shopper", "--version", "v1", "--app", "127.0.0.1:9",
+    "--control-plane", mesh.url, "--id", "shopper-cli", "--outbound", "0", "--inbound", "0", "--admin", "0",
+    "--state-dir", path.join(mesh.work, "cli-proxy"),
+  ], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.on("data", (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr!.on("data", (chunk: Buffer) => { output += chunk.toString(); });
+  const ports = await waitFor(() => /proxy shopper-cli outbound \S+:(\d+) inbound \S+:(\d+) admin \S+:(\d+)/.exec(output) ?? (child!.exitCode !== null && new Error(output)), 30_000, () => output);
+  assert.ok(!(ports instanceof Error), `the proxy exited:\n${output}`);
+  const proxy = await waitFor(() => mesh.status().find((p) => p.id === "shopper-cli" && p.state === "SYNCED"), 20_000, () => `${JSON.stringify(mesh.status())}\n${output}`);
+  assert.equal(proxy.version, "v1");
+  assert.equal(proxy.service, "shop/shopper");
+  const reply = await send(Number(ports[1]), "frontend", { path: "/static/app.js" });
+  assert.equal(reply.status, 200, `${reply.status} ${reply.reason ?? ""} ${reply.body}`);
+  assert.equal(reply.echo?.service, "frontend");
+});
