@@ -61,8 +61,12 @@ export async function proposeChange(options: ProposeOptions): Promise<Proposal> 
     branch = options.branch ?? `typemesh/${slug(title)}`;
     await repo.checkout(["-b", branch]).catch((error: Error) => { throw new GitOpsError(`cannot create branch ${branch}: ${error.message}`); });
   }
-  await repo.add(["--all", "--", policiesPath]);
-  await repo.commit(`${title}\n\n${report.headline}`);
+  try {
+    await repo.add(["--all", "--", policiesPath]);
+    await repo.commit(`${title}\n\n${report.headline}`);
+  } catch (error) {
+    throw new GitOpsError(`git commit on ${branch} failed: ${(error as Error).message.trim()} (nothing was pushed)`);
+  }
   const commit = (await repo.revparse(["HEAD"])).trim();
   try {
     await repo.push(remote, `HEAD:refs/heads/${branch!}`, ["--set-upstream"]);
