@@ -14,7 +14,12 @@ export interface DashboardSource {
   readonly traffic: { edges(windowMs: number, reporter?: "source" | "destination", destination?: string, version?: string): EdgeTraffic[] };
   /** Rollouts, once the control plane runs them (issue 7); absent means the panel says so. */
   readonly rollouts?: { list(): Rollout[] };
+  /** Workload certificates, from the control plane's CA (throws before it listens). */
+  readonly identity?: { status(): { proxies: { proxyId: string; spiffeId?: string; certificate?: { notAfter: string } }[] } };
 }
+
+/** A proxy as the dashboard shows it: its sync state, and its workload certificate when it has one. */
+export type DashboardProxy = ProxyStatus & { spiffeId?: string; certExpiresAt?: string };
 
 /** A rollout as the page gets it: the newest gate checks only. */
 export type RolloutSummary = Omit<Rollout, "checks"> & { checks: Rollout["checks"] };
@@ -25,7 +30,7 @@ export interface LiveState {
   bundle: HistoryEntry | null;
   /** Changes when the bundle history does: the page refetches the change list then. */
   history: { count: number; head: string | null };
-  proxies: ProxyStatus[];
+  proxies: DashboardProxy[];
   traffic: {
     windowSeconds: number;
     /** Seen by the callers' outbound proxies: includes requests the mesh refused or could not route. */
@@ -47,6 +52,20 @@ function servedPerVersion(source: DashboardSource, windowMs: number): EdgeTraffi
   return [...pairs.values()].flatMap(([destination, version]) => source.traffic.edges(windowMs, "destination", destination, version));
 }
 
+function withCertificates(source: DashboardSource, proxies: ProxyStatus[]): DashboardProxy[] {
+  let identities: ReturnType<NonNullable<DashboardSource["identity"]>["status"]>["proxies"];
+  try {
+    identities = source.identity?.status().proxies ?? [];
+  } catch {
+    return proxies; // no CA yet
+  }
+  const byId = new Map(identities.map((i) => [i.proxyId, i]));
+  return proxies.map((p) => {
+    const identity = byId.get(p.id);
+    return { ...p, ...(identity?.spiffeId && { spiffeId: identity.spiffeId }), ...(identity?.certificate && { certExpiresAt: identity.certificate.notAfter }) };
+  });
+}
+
 export function liveState(source: DashboardSource, windowSeconds: number, now = Date.now()): LiveState {
   const status = source.status();
   const history = source.history();
@@ -55,7 +74,7 @@ export function liveState(source: DashboardSource, windowSeconds: number, now = 
     at: now,
     bundle: status.bundle ?? null,
     history: { count: history.length, head: history.at(-1)?.version ?? null },
-    proxies: status.proxies,
+    proxies: withCertificates(source, status.proxies),
     traffic: { windowSeconds, edges: source.traffic.edges(windowMs, "source"), served: servedPerVersion(source, windowMs) },
     rollouts: source.rollouts
       ? source.rollouts.list().slice(0, ROLLOUTS_SHOWN).map((r) => ({ ...r, checks: r.checks.slice(-CHECKS_SHOWN) }))

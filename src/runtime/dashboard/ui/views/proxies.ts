@@ -19,7 +19,8 @@ function certCell(proxy: ProxyStatus, now: number): Child {
   if (!expiry) return h("span", { class: "muted" }, "–");
   const left = Date.parse(expiry) - now;
   const kind = left <= 0 ? "bad" : left < DAY_MS / 4 ? "warn" : "ok";
-  return h("span", { class: `badge badge--${kind}`, title: expiry }, until(expiry, now));
+  const spiffeId = (proxy as { spiffeId?: string }).spiffeId;
+  return h("span", { class: `badge badge--${kind}`, title: `${spiffeId ? `${spiffeId}, ` : ""}valid until ${expiry}` }, until(expiry, now));
 }
 
 export function proxiesView(state: AppState, now: number): Child[] {
