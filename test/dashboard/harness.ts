@@ -51,7 +51,8 @@ export async function startDemo(options: { durationSeconds: number; rate?: numbe
   const keep = (chunk: Buffer) => { output = output.length > 200_000 ? output.slice(0, 20_000) + output.slice(-100_000) : output; output += chunk.toString(); };
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
-  const link = await waitFor(() => /dashboard\s+(http:\/\/127\.0\.0\.1:\d+)\/dashboard\/#token=(\w+)/.exec(output), 60_000, () => `no dashboard link in the output:\n${output}`);
+  // Generous: on a busy 2-core machine the demo compiles, enrolls nine sidecars and waits for them.
+  const link = await waitFor(() => /dashboard\s+(http:\/\/127\.0\.0\.1:\d+)\/dashboard\/#token=(\w+)/.exec(output), 150_000, () => `no dashboard link in the output:\n${output}`);
   const inspector = options.inspect ? /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1] : undefined;
   return {
     url: link[1]!, token: link[2]!, dashboard: link[0].replace(/^dashboard\s+/, ""), policies, work, child, startedAt: Date.now(),

@@ -17,7 +17,7 @@ before(async () => {
   if (skip) return;
   demo = await startDemo({ durationSeconds: seconds + 180, rate: 20, inspect: true });
   browser = await openBrowser();
-}, { timeout: 90_000 });
+}, { timeout: 180_000 });
 
 after(async () => {
   await browser?.close();
