@@ -34,7 +34,9 @@ export function diffMeshes(base: MeshIR, head: MeshIR): MeshDiff {
   }
   const mesh = diffMeshMtls(base, head);
   const { matrix, accesses } = authzMatrix(base, head);
-  const risks = computeRisks(base, head, accesses);
+  const touched = new Set(services.map((s) => s.id));
+  const headLimits = emitLimits(head, touched);
+  const risks = computeRisks(base, head, accesses, touched, headLimits);
   const changed = services.length > 0 || mesh.length > 0;
   return {
     verdict: changed ? "change" : "no-change",
@@ -42,7 +44,7 @@ export function diffMeshes(base: MeshIR, head: MeshIR): MeshDiff {
     counts, risks, mesh, services, authz: matrix,
     blastRadius: blastRadius(base, head, services),
     // Only the changed services' limits: the rest of the mesh is as expressible as it was.
-    emitLimits: emitLimits(head).filter((l) => services.some((s) => s.id === l.service)),
+    emitLimits: headLimits.map(({ diagnostic: _d, ...limit }) => limit),
   };
 }
 

@@ -1,43 +1,45 @@
-// What each Kubernetes emit target cannot express (REFERENCE.md): a feature the Istio output keeps but
-// Gateway API or Linkerd output would lose. The emitters are to report the same as TM3xxx diagnostics;
-// until they exist this table is the one place that knows, and plan shows it so nothing is lost silently.
-import type { MeshIR, RouteIR, ServiceIR } from "../ir/schema.ts";
+// What the Kubernetes emit targets cannot express, as the emitters themselves report it (TM3xxx
+// warnings), for the services a change touches. Emitting is done on a small mesh of just those services
+// and what they refer to, so a plan of one service in a thousand stays cheap.
+import { emitTarget, targetNames } from "../emit/targets/index.ts";
+import type { MeshIR, ServiceIR } from "../ir/schema.ts";
 import type { Risk } from "./report.ts";
 
-export type EmitTarget = "gateway-api" | "linkerd";
+/** Codes for a feature a target drops entirely (faults, mirrors, retries, breakers, authorization):
+ * banners when a change introduces them. The rest (different semantics, ignored settings) are listed only. */
+export const DROPPED_FEATURE_CODES = new Set(["TM3001", "TM3002", "TM3003", "TM3008", "TM3010"]);
 
-interface Limit { target: EmitTarget; feature: string; why: string }
+function referenced(service: ServiceIR): string[] {
+  return [
+    ...service.routes.flatMap((r) => (r.mirror ? [r.mirror.service] : [])),
+    ...[...service.authorization.allow, ...service.authorization.deny].flatMap((r) => r.from ?? []),
+  ];
+}
 
-const ROUTE_LIMITS: { has: (r: RouteIR) => boolean; limits: Limit[] }[] = [
-  { has: (r) => Boolean(r.fault), limits: [
-    { target: "gateway-api", feature: "fault injection", why: "HTTPRoute has no fault filter" },
-    { target: "linkerd", feature: "fault injection", why: "Linkerd has no fault injection" },
-  ] },
-  { has: (r) => Boolean(r.mirror), limits: [{ target: "linkerd", feature: "mirroring", why: "Linkerd has no request mirroring" }] },
-  { has: (r) => Boolean(r.retries && r.retries.attempts > 0), limits: [{ target: "gateway-api", feature: "retries", why: "HTTPRoute retries are experimental" }] },
-];
+/** The services in `ids`, plus the ones they refer to, so that emitters see every reference resolve. */
+function subMesh(ir: MeshIR, ids: ReadonlySet<string>): MeshIR {
+  const keep = new Set(ids);
+  for (const s of ir.services) if (ids.has(s.id)) referenced(s).forEach((id) => keep.add(id));
+  return { ...ir, services: ir.services.filter((s) => keep.has(s.id)) };
+}
 
-const SERVICE_LIMITS: { has: (s: ServiceIR) => boolean; limits: Limit[] }[] = [
-  { has: (s) => Boolean(s.connectionLimits), limits: [
-    { target: "gateway-api", feature: "connection limits", why: "Gateway API has no circuit breaking" },
-    { target: "linkerd", feature: "connection limits", why: "Linkerd has no connection-pool limits" },
-  ] },
-  { has: (s) => Boolean(s.outlierDetection), limits: [{ target: "gateway-api", feature: "outlier detection", why: "Gateway API has no outlier detection" }] },
-];
-
-export function emitLimits(ir: MeshIR): Risk[] {
-  const risks: Risk[] = [];
-  for (const service of ir.services) {
-    for (const { has, limits } of SERVICE_LIMITS) {
-      if (!has(service)) continue;
-      for (const l of limits) risks.push({ code: "emit-unsupported", service: service.id, message: `${l.target} cannot express ${l.feature} of ${service.id}: ${l.why}`, location: service.source });
+/** The emit-target limits of the services in `ids` (all services when absent); mesh-wide ones as "(mesh)". */
+export function emitLimits(ir: MeshIR, ids?: ReadonlySet<string>): (Risk & { diagnostic: string })[] {
+  const mesh = ids ? subMesh(ir, ids) : ir;
+  const known = mesh.services.map((s) => s.id).sort((a, b) => b.length - a.length);
+  const out: (Risk & { diagnostic: string })[] = [];
+  for (const target of targetNames) {
+    let diagnostics;
+    try {
+      diagnostics = emitTarget(target, mesh).diagnostics;
+    } catch {
+      continue; // an emitter's own failure is for `typemesh build` to report, not a plan's
     }
-    for (const route of service.routes) {
-      for (const { has, limits } of ROUTE_LIMITS) {
-        if (!has(route)) continue;
-        for (const l of limits) risks.push({ code: "emit-unsupported", service: service.id, route: route.name, message: `${l.target} cannot express ${l.feature} of ${service.id} route ${route.name}: ${l.why}`, location: route.source });
-      }
+    for (const d of diagnostics) {
+      const service = known.find((id) => d.message.includes(id)) ?? "(mesh)";
+      if (ids && !ids.has(service)) continue;
+      out.push({ code: "emit-unsupported", diagnostic: d.code, service, message: d.message, ...(d.location && { location: d.location }) });
     }
   }
-  return risks;
+  return out;
 }

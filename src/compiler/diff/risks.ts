@@ -4,7 +4,7 @@ import type { AuthzRuleIR, MeshIR, RouteIR } from "../ir/schema.ts";
 import { type Access, PLAINTEXT, widened } from "./authz.ts";
 import { unreachableRoutes } from "./coverage.ts";
 import { describeMatches, routeMethods } from "./describe.ts";
-import { emitLimits } from "./emit-limits.ts";
+import { DROPPED_FEATURE_CODES, emitLimits } from "./emit-limits.ts";
 import { weakened } from "./mtls.ts";
 import type { Risk } from "./report.ts";
 
@@ -83,11 +83,14 @@ function unreachableRisks(base: MeshIR, head: MeshIR): Risk[] {
     })));
 }
 
-function newEmitLimits(base: MeshIR, head: MeshIR): Risk[] {
-  const old = new Set(emitLimits(base).map((r) => r.message));
-  return emitLimits(head).filter((r) => !old.has(r.message));
+/** Features a target drops that head newly uses in the changed services. */
+function newEmitLimits(base: MeshIR, headLimits: readonly (Risk & { diagnostic: string })[], changed: ReadonlySet<string>): Risk[] {
+  // Same target, code, service and route means the same loss, whatever counts the message carries.
+  const key = (r: Risk & { diagnostic: string }) => `${r.message.split(":")[0]}|${r.diagnostic}|${r.service}|${/route (\S+) of/.exec(r.message)?.[1] ?? ""}`;
+  const old = new Set(emitLimits(base, changed).map(key));
+  return headLimits.filter((r) => DROPPED_FEATURE_CODES.has(r.diagnostic) && !old.has(key(r))).map(({ diagnostic: _d, ...risk }) => risk);
 }
 
-export function computeRisks(base: MeshIR, head: MeshIR, accesses: Map<string, { before?: Access; after?: Access }>): Risk[] {
-  return [...authzRisks(base, head, accesses), ...mtlsRisks(base, head), ...retryRisks(base, head), ...unreachableRisks(base, head), ...newEmitLimits(base, head)];
+export function computeRisks(base: MeshIR, head: MeshIR, accesses: Map<string, { before?: Access; after?: Access }>, changed: ReadonlySet<string>, headLimits: readonly (Risk & { diagnostic: string })[]): Risk[] {
+  return [...authzRisks(base, head, accesses), ...mtlsRisks(base, head), ...retryRisks(base, head), ...unreachableRisks(base, head), ...newEmitLimits(base, headLimits, changed)];
 }

@@ -32,5 +32,5 @@ export function replaySection(r: ImpactReport): Section[] {
 export function emitLimitsSection(r: ImpactReport): Section[] {
   if (r.emitLimits.length === 0) return [];
   const lines = r.emitLimits.map((l) => `- ${esc(l.message)}${l.location ? ` (<code>${esc(where(r.policiesPath, l.location))}</code>)` : ""}`);
-  return [{ essential: false, label: "emit targets", text: `<details><summary><b>Emit targets</b> — ${plural(r.emitLimits.length, "feature")} that Gateway API or Linkerd output cannot express (Istio expresses all)</summary>\n\n${lines.join("\n")}\n\n</details>\n` }];
+  return [{ essential: false, label: "emit targets", text: `<details><summary><b>Emit targets</b> — ${plural(r.emitLimits.length, "thing")} the istio, gateway-api or linkerd output of the changed services cannot express as declared</summary>\n\n${lines.join("\n")}\n\n</details>\n` }];
 }

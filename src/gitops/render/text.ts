@@ -60,6 +60,6 @@ export function renderText(r: ImpactReport, p: Palette): string {
     for (const e of x.examples) out.push(`  ${JSON.stringify(e.request)}`, `    before: ${e.before}`, `    after:  ${e.after}`);
     out.push("");
   }
-  if (r.emitLimits.length) out.push(p.dim(`emit targets: ${plural(r.emitLimits.length, "feature")} not expressible in gateway-api/linkerd (see --format markdown)`));
+  if (r.emitLimits.length) out.push(p.dim(`emit targets: ${plural(r.emitLimits.length, "thing")} the Kubernetes targets cannot express for the changed services (see --format markdown)`));
   return out.join("\n").trimEnd();
 }
