@@ -25,6 +25,8 @@ export interface DemoMesh {
   traffic: { stats: TrafficStats; done: Promise<void> };
   /** One call the policies refuse, made at start so a newcomer sees authorization at work. */
   deniedCall: { command: string; status: number; reason: string; message: string };
+  /** What the sidecars' resilience layers did so far, summed over every sidecar. */
+  resilience(): Promise<Record<string, number>>;
   /** Stops the traffic, the sidecars, the apps and the control plane. */
   stop(): Promise<void>;
 }
@@ -99,6 +101,11 @@ export async function startDemoMesh(options: DemoOptions): Promise<DemoMesh> {
     workloads,
     traffic,
     deniedCall,
+    async resilience() {
+      const totals: Record<string, number> = {};
+      for (const proxy of proxies) for (const [k, v] of Object.entries(await proxy.metrics.resilience.totals())) totals[k] = (totals[k] ?? 0) + v;
+      return totals;
+    },
     async stop() {
       await traffic.stop();
       await source.stop();

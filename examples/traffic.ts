@@ -16,7 +16,8 @@ export interface TrafficStats {
 }
 
 const PAGES: { path: string; method: string; weight: number; headers?: Record<string, string> }[] = [
-  { path: "/", method: "GET", weight: 60 },
+  { path: "/", method: "GET", weight: 50 },
+  { path: "/deals", method: "GET", weight: 10 },
   { path: "/static/app.js", method: "GET", weight: 20 },
   { path: "/buy", method: "GET", weight: 15 },
   { path: "/", method: "GET", weight: 5, headers: { "x-canary": "always" } },

@@ -18,6 +18,13 @@ function summary(mesh: DemoMesh): string {
   return `traffic: ${stats.sent} sent, ${answered} answered, ${answered ? ((100 * ok) / answered).toFixed(1) : "0.0"}% ok  [${codes}]`;
 }
 
+/** What the sidecars' resilience layers did (their typemesh_* counters, summed). */
+async function resilienceSummary(mesh: DemoMesh): Promise<string> {
+  const t = await mesh.resilience();
+  return `resilience: ${t.retries} retries (${t.retriesDenied} refused by the budget or body), ${t.timeouts} timeouts, ${t.faults} faults injected, ` +
+    `${t.mirrored} mirrored, ${t.ejections} ejections, ${t.circuitOpen} circuit-open`;
+}
+
 export function registerUp(program: Command): void {
   program
     .command("up")
@@ -50,13 +57,20 @@ export function registerUp(program: Command): void {
       const denied = mesh.deniedCall;
       say(`  a denied call   ${denied.command}`);
       say(`                  → ${denied.status} ${denied.reason}: ${denied.message.split("\n")[0]}`);
+      say(`  resilience      checkout v2, the canary, fails 1 in 5 cart reads with 503: the cart route's retries hide it`);
+      say(`                  /deals reads catalog through its chaos route: 50% delayed 200 ms, 10% aborted (the page shows without deals)`);
+      say(`                  payments v2 gets a 20% mirror of charges; every app answers late on request, to see a timeout:`);
+      say(`                  curl -s -H 'Host: catalog' -H 'x-demo-delay: 3000' http://127.0.0.1:${shopper.ports.outbound}/products/7   (504 after the 900 ms per-try timeout)`);
       say(`  roll out        TYPEMESH_ADMIN_TOKEN=${mesh.controlPlane.token} node bin/typemesh.js rollout start --service catalog --control-plane ${mesh.controlPlane.url}   (add --to v3 for a bad build that rolls back)`);
       say("  workloads (admin: /ready /config_dump /metrics)");
       for (const w of mesh.workloads) say(`    ${`${w.service} ${w.version}`.padEnd(14)} admin http://127.0.0.1:${w.ports.admin}  inbound :${w.ports.inbound}  app :${w.appPort}`);
       say(`  traffic         ${opts.rate} req/s from shopper for ${Math.round(opts.duration / 1000)} s`);
       say(`Edit a file in ${dir}/ and the change is live within a second; a policy with an error changes nothing. Ctrl-C stops.`);
       say("");
-      const ticker = setInterval(() => say(summary(mesh)), 5000);
+      const ticker = setInterval(() => {
+        say(summary(mesh));
+        void resilienceSummary(mesh).then(say);
+      }, 5000);
       let stopping = false;
       const stop = async (why: string) => {
         if (stopping) return;
@@ -65,6 +79,7 @@ export function registerUp(program: Command): void {
         say(`\n${why}: stopping…`);
         await mesh.stop();
         say(summary(mesh));
+        say(await resilienceSummary(mesh));
         say("demo stopped");
         process.exit(0);
       };
