@@ -87,8 +87,15 @@ test(`the dashboard keeps up with the demo's traffic for ${seconds} s with bound
   // a 30 s window now and then (a sidecar that rejoins starts its counters again), so most, not all.
   assert.ok(samples.every((s) => s.edges >= 1), "the topology lost its edges");
   assert.ok(median(samples.map((s) => s.edges)) >= 5, "the topology shows fewer than 5 edges most of the time");
-  // Bounded: the page redraws in place (same DOM size, no leaked listeners or heap) …
-  const growth = (key: "pageHeapMB" | "cpHeapMB" | "domNodes" | "listeners") => median(last.map((s) => s[key])) - median(first.map((s) => s[key]));
+  // Bounded: the page redraws in place (same DOM size, no leaked listeners or heap) … The DOM counters
+  // include nodes of a view just left that the GC has not yet swept, so one sample now and then reads
+  // a few hundred more (the 600 s runs: 391 nodes at rest, 711–779 at most); a leak raises the floor,
+  // so DOM nodes and listeners compare the least of each third, heaps their medians.
+  const floor = (values: number[]) => Math.min(...values);
+  const growth = (key: "pageHeapMB" | "cpHeapMB" | "domNodes" | "listeners") => {
+    const of = key === "domNodes" || key === "listeners" ? floor : median;
+    return of(last.map((s) => s[key])) - of(first.map((s) => s[key]));
+  };
   assert.ok(growth("pageHeapMB") < 2, `page heap grew ${growth("pageHeapMB").toFixed(2)} MB`);
   assert.ok(growth("domNodes") < 200, `the page's DOM grew by ${growth("domNodes")} nodes`);
   assert.ok(growth("listeners") < 50, `event listeners grew by ${growth("listeners")}`);
