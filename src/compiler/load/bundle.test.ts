@@ -69,3 +69,30 @@ test("an import that does not resolve is a bundling error, not a refusal", async
   const outcome = await bundle(root, "a.policy.ts");
   assert.equal(outcome.diagnostics[0]?.code, "TM0003");
 });
+
+test("imports resolve as esbuild resolves them: the .ts extension written out, a .tsx tried before .ts, a directory's index", async () => {
+  const explicit = policies("explicit-ts", {
+    "a.policy.ts": `import { b } from "./b.policy.ts";\n(globalThis as any).seen = b;\n`,
+    "b.policy.ts": `export const b = "from-b";\n`,
+  });
+  const ok = await bundle(explicit, "a.policy.ts");
+  assert.deepEqual(ok.diagnostics, []);
+  assert.match(ok.bundle?.code ?? "", /from-b/);
+
+  const tsx = policies("tsx-first", {
+    "a.policy.ts": `import { b } from "./b";\n(globalThis as any).seen = b;\n`,
+    "b.ts": `export const b = "from-ts";\n`,
+    "b.tsx": `export const b = "from-tsx";\n`,
+  });
+  const refused = await bundle(tsx, "a.policy.ts");
+  assert.equal(refused.diagnostics[0]?.code, "TM0002");
+  assert.match(refused.diagnostics[0]?.message ?? "", /not a TypeScript module/);
+
+  const index = policies("index", {
+    "a.policy.ts": `import { b } from "./shared";\n(globalThis as any).seen = b;\n`,
+    "shared/index.ts": `export const b = "from-index";\n`,
+  });
+  const fromIndex = await bundle(index, "a.policy.ts");
+  assert.deepEqual(fromIndex.diagnostics, []);
+  assert.match(fromIndex.bundle?.code ?? "", /from-index/);
+});

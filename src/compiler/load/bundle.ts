@@ -2,7 +2,7 @@
 // relative imports of other policy modules resolve; anything else (node:fs, a package, a URL) is refused
 // here, before any policy code runs.
 import * as esbuild from "esbuild";
-import { realpathSync } from "node:fs";
+import { lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { dslDir, dslEntry, sandboxCollector } from "./paths.ts";
@@ -45,6 +45,30 @@ function realPath(file: string): string | undefined {
   }
 }
 
+/** What is at a path, without following a symbolic link there. */
+function entryAt(file: string): "file" | "missing" | "other" {
+  try {
+    return lstatSync(file).isFile() ? "file" : "other";
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "other";
+  }
+}
+
+/**
+ * Where esbuild would resolve a relative import, when that is certain without asking it (each nested
+ * build.resolve is a round trip to esbuild's process, most of the time of bundling a big repository):
+ * the specifier names a TypeScript file, or names nothing and there is a ".ts" file and no ".tsx" for
+ * it, which esbuild tries first; and that file is no symbolic link and lies under none (its real path
+ * is itself). Anything else (directories, links, other extensions, errors) is left to esbuild.
+ */
+function plainPolicyModule(candidate: string): string | undefined {
+  const exact = entryAt(candidate);
+  let file: string | undefined;
+  if (exact === "file" && POLICY_SOURCE.test(candidate)) file = candidate;
+  else if (exact === "missing" && entryAt(`${candidate}.tsx`) === "missing" && entryAt(`${candidate}.ts`) === "file") file = `${candidate}.ts`;
+  return file !== undefined && realPath(file) === file ? file : undefined;
+}
+
 function sandboxImports(root: string): esbuild.Plugin {
   return {
     name: "typemesh-sandbox-imports",
@@ -58,7 +82,10 @@ function sandboxImports(root: string): esbuild.Plugin {
           args.importer === sandboxCollector;
         if (internal) return undefined;
         if (!args.path.startsWith("./") && !args.path.startsWith("../")) return REFUSED(args.path, ONLY_POLICY_MODULES);
-        if (!isInside(root, path.resolve(args.resolveDir, args.path))) return REFUSED(args.path, ONLY_POLICY_MODULES);
+        const candidate = path.resolve(args.resolveDir, args.path);
+        if (!isInside(root, candidate)) return REFUSED(args.path, ONLY_POLICY_MODULES);
+        const plain = plainPolicyModule(candidate);
+        if (plain !== undefined && isInside(realRoot, plain)) return { path: plain };
         // Where the import really lands: esbuild follows symlinks, and a link inside the directory can
         // point anywhere (policies/registry.json -> ~/.docker/config.json).
         const resolved = await build.resolve(args.path, {
@@ -107,6 +134,8 @@ function buildOptions(root: string, files: readonly string[]): esbuild.BuildOpti
     target: "es2022",
     outfile: path.join(root, BUNDLE_NAME),
     sourcemap: "external",
+    // Only positions are read from the map; the sources are on disk (and the map half the size).
+    sourcesContent: false,
     logLevel: "silent",
     plugins: [sandboxImports(root)],
   };

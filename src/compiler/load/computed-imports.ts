@@ -1,20 +1,21 @@
 // TM0002 for `import(expression)`: the bundler can only check imports whose specifier is a literal,
 // and leaves a computed one to run. The sandbox would refuse it at run time, but as a rejected promise
 // the policy might swallow; refusing it here, before any policy code runs, names the line.
-import ts from "typescript";
+import type { Expression, Node, Program } from "typescript";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { isPolicySource, relativePolicyPath } from "./policy-files.ts";
+import { ts } from "./typescript.ts";
 
-function isLiteralSpecifier(node: ts.Expression | undefined): boolean {
+function isLiteralSpecifier(node: Expression | undefined): boolean {
   return node !== undefined && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node));
 }
 
 /** Every computed import() in the policy sources of the program (helpers they import included). */
-export function findComputedImports(root: string, program: ts.Program): Diagnostic[] {
+export function findComputedImports(root: string, program: Program): Diagnostic[] {
   const found: Diagnostic[] = [];
   for (const file of program.getSourceFiles()) {
     if (!isPolicySource(root, file.fileName)) continue;
-    const visit = (node: ts.Node): void => {
+    const visit = (node: Node): void => {
       if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && !isLiteralSpecifier(node.arguments[0])) {
         const { line, character } = file.getLineAndCharacterOfPosition(node.getStart(file));
         found.push({

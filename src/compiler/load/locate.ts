@@ -3,22 +3,23 @@
 // path such as routes/2/split points at the exact line of the split. Identifiers are followed to the
 // literal they were declared with (also across files), so shared route constants get precise locations.
 import path from "node:path";
-import ts from "typescript";
+import type { CallExpression, Expression, Node, Program, PropertyName, SourceFile, TypeChecker } from "typescript";
 import type { SourceLocation } from "../diagnostics/diagnostic.ts";
 import { relativePolicyPath } from "./policy-files.ts";
+import { ts } from "./typescript.ts";
 
 /** Value path (keys and indices joined by "/") → where that value was written. "" is the whole spec. */
 export type LocationIndex = Record<string, SourceLocation>;
 
-function locationOf(root: string, node: ts.Node): SourceLocation {
+function locationOf(root: string, node: Node): SourceLocation {
   const file = node.getSourceFile();
   const { line, character } = file.getLineAndCharacterOfPosition(node.getStart(file));
   return { file: relativePolicyPath(root, file.fileName), line: line + 1, column: character + 1 };
 }
 
-function findCallAt(file: ts.SourceFile, position: number): ts.CallExpression | undefined {
-  let found: ts.CallExpression | undefined;
-  const visit = (node: ts.Node): void => {
+function findCallAt(file: SourceFile, position: number): CallExpression | undefined {
+  let found: CallExpression | undefined;
+  const visit = (node: Node): void => {
     if (position < node.getFullStart() || position > node.getEnd()) return;
     if (ts.isCallExpression(node) && position >= node.getStart(file)) found = node;
     ts.forEachChild(node, visit);
@@ -27,13 +28,13 @@ function findCallAt(file: ts.SourceFile, position: number): ts.CallExpression | 
   return found;
 }
 
-function propertyName(name: ts.PropertyName): string | undefined {
+function propertyName(name: PropertyName): string | undefined {
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
   return undefined;
 }
 
 /** Follows `x` (or `{ x }`) to the literal `const x = …` was declared with. */
-function followIdentifier(node: ts.Expression, checker: ts.TypeChecker): ts.Expression {
+function followIdentifier(node: Expression, checker: TypeChecker): Expression {
   let current = node;
   for (let hops = 0; hops < 8 && ts.isIdentifier(current); hops++) {
     let symbol = checker.getSymbolAtLocation(current);
@@ -49,7 +50,7 @@ function followIdentifier(node: ts.Expression, checker: ts.TypeChecker): ts.Expr
 }
 
 function indexLiteral(
-  root: string, node: ts.Expression, prefix: string, checker: ts.TypeChecker, index: LocationIndex, depth: number,
+  root: string, node: Expression, prefix: string, checker: TypeChecker, index: LocationIndex, depth: number,
 ): void {
   index[prefix] = locationOf(root, node);
   if (depth > 12) return;
@@ -80,7 +81,7 @@ export interface DeclarationSite {
 }
 
 /** Locations for the declaration whose call the sandbox saw at `call`. */
-export function locateDeclaration(root: string, program: ts.Program, call: SourceLocation): DeclarationSite {
+export function locateDeclaration(root: string, program: Program, call: SourceLocation): DeclarationSite {
   const file = program.getSourceFile(path.resolve(root, call.file));
   if (!file) return { at: call, locations: { "": call } };
   const position = file.getPositionOfLineAndCharacter(call.line - 1, call.column - 1);

@@ -3,12 +3,13 @@
 // A PolicyTypeChecker keeps parsed files and the previous builder program, so --watch re-checks only
 // what an edit affects.
 import path from "node:path";
-import ts from "typescript";
+import type { CompilerHost, CompilerOptions, Diagnostic as TsDiagnostic, Program, SemanticDiagnosticsBuilderProgram, SourceFile } from "typescript";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { dslEntry } from "./paths.ts";
 import { isPolicySource, relativePolicyPath } from "./policy-files.ts";
+import { ts } from "./typescript.ts";
 
-export function policyCompilerOptions(): ts.CompilerOptions {
+export function policyCompilerOptions(): CompilerOptions {
   return {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
@@ -35,10 +36,10 @@ export function policyTsconfig(): Record<string, unknown> {
 
 export interface TypeCheckResult {
   diagnostics: Diagnostic[];
-  program: ts.Program;
+  program: Program;
 }
 
-function toDiagnostic(root: string, d: ts.Diagnostic): Diagnostic {
+function toDiagnostic(root: string, d: TsDiagnostic): Diagnostic {
   const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
   const base = { code: "TM0001", severity: "error" as const, message: `TS${d.code}: ${message}` };
   if (!d.file || d.start === undefined) return base;
@@ -48,9 +49,9 @@ function toDiagnostic(root: string, d: ts.Diagnostic): Diagnostic {
 
 export class PolicyTypeChecker {
   private readonly options = policyCompilerOptions();
-  private readonly host: ts.CompilerHost;
-  private readonly cache = new Map<string, { text: string; file: ts.SourceFile }>();
-  private builder: ts.SemanticDiagnosticsBuilderProgram | undefined;
+  private readonly host: CompilerHost;
+  private readonly cache = new Map<string, { text: string; file: SourceFile }>();
+  private builder: SemanticDiagnosticsBuilderProgram | undefined;
 
   constructor(private readonly root: string) {
     const host = ts.createCompilerHost(this.options, true);
@@ -62,7 +63,7 @@ export class PolicyTypeChecker {
       if (cached && cached.text === text) return cached.file;
       const file = ts.createSourceFile(fileName, text, languageVersion, true);
       // The builder program tells changed files apart by version; a content hash is a stable one.
-      (file as ts.SourceFile & { version?: string }).version = ts.sys.createHash?.(text) ?? String(text.length) + text;
+      (file as SourceFile & { version?: string }).version = ts.sys.createHash?.(text) ?? String(text.length) + text;
       this.cache.set(fileName, { text, file });
       return file;
     };

@@ -152,9 +152,10 @@ export class ControlPlane {
       identity: this.identityService,
       resolveService: (name) => this.resolveService(name),
       log: this.log,
-      onJoin: () => {
-        // A new endpoint changes other proxies' views too; the newcomer itself is served at once.
-        this.publish();
+      onJoin: (session) => {
+        // The newcomer is served at once; its endpoint reaches the others' views with the next
+        // (debounced) publish, so a storm of reconnecting proxies costs one publish per debounce.
+        this.sessions.publishTo(session, this.effectiveBundle());
         this.schedulePublish();
       },
       onStats: (session, frame) => this.traffic.ingest(session.node.id, frame),

@@ -34,6 +34,12 @@ export interface ProxyStatus {
   connectedAt: string;
 }
 
+interface DesiredView {
+  version: string;
+  view: ProxyView;
+  json: string;
+}
+
 export function errorMessage(message: string): string {
   return JSON.stringify({ type: "error", message } satisfies ControlPlaneMessage);
 }
@@ -66,24 +72,37 @@ export class ProxySessions {
 
   /** Computes every session's view under `bundle` and pushes those that changed. */
   publish(bundle: Bundle | undefined): void {
+    if (!bundle) return;
     // Replicas of one workload share a view: build, hash and serialize it once.
-    const views = new Map<string, { version: string; view: ProxyView; json: string }>();
-    for (const session of this.sessions.values()) {
-      if (!bundle) continue;
-      const key = `${session.node.service}\u0000${session.node.version}`;
-      let desired = views.get(key);
-      if (!desired) {
-        const view = buildProxyView(bundle, session.node, (id) => this.registry.endpointsOf(bundle.ir, id));
-        desired = { version: viewVersion(view), view, json: JSON.stringify(view) };
-        views.set(key, desired);
-      }
-      this.desired.set(session.node.id, desired);
-      if (session.sent?.version === desired.version) continue;
-      if (session.nacked?.version === desired.version) continue; // parked: no resend loop
-      const nonce = randomUUID();
-      session.sent = { version: desired.version, nonce, bundleVersion: bundle.version };
-      session.send(`{"type":"snapshot","nonce":"${nonce}","version":"${desired.version}","view":${desired.json}}`);
+    const views = new Map<string, DesiredView>();
+    for (const session of this.sessions.values()) this.push(session, bundle, views);
+  }
+
+  /**
+   * Serves one newly joined proxy its view at once. Everyone else's view may now name its endpoint, but
+   * that waits for the next publish (debounced by the caller): re-publishing to every proxy on every
+   * join made a control plane with 1,000 proxies reconnecting take minutes (O(n²) views). Until then
+   * the others show STALE, which is what they are.
+   */
+  publishTo(session: ProxySession, bundle: Bundle | undefined): void {
+    for (const id of this.sessions.keys()) if (id !== session.node.id) this.desired.delete(id);
+    if (bundle) this.push(session, bundle, new Map());
+  }
+
+  private push(session: ProxySession, bundle: Bundle, views: Map<string, DesiredView>): void {
+    const key = `${session.node.service}\u0000${session.node.version}`;
+    let desired = views.get(key);
+    if (!desired) {
+      const view = buildProxyView(bundle, session.node, (id) => this.registry.endpointsOf(bundle.ir, id));
+      desired = { version: viewVersion(view), view, json: JSON.stringify(view) };
+      views.set(key, desired);
     }
+    this.desired.set(session.node.id, desired);
+    if (session.sent?.version === desired.version) return;
+    if (session.nacked?.version === desired.version) return; // parked: no resend loop
+    const nonce = randomUUID();
+    session.sent = { version: desired.version, nonce, bundleVersion: bundle.version };
+    session.send(`{"type":"snapshot","nonce":"${nonce}","version":"${desired.version}","view":${desired.json}}`);
   }
 
   acknowledge(session: ProxySession, nonce: string, version: string): void {
