@@ -91,4 +91,11 @@ test("npm start runs the demo mesh, applies policy edits live, refuses broken on
   const figures = [...output.matchAll(final)].at(-1)!;
   assert.ok(Number(figures[1]) > 20, output);
   assert.ok(Number(figures[3]) >= 99, `traffic success ${figures[3]}%`);
+  // The demo shows its resilience policies at work (docs/resilience.md): faults on /deals, mirrored
+  // charges. Asserted once the traffic makes a miss all but impossible (10% of pages are /deals, each
+  // injected with 55%; 15% are /buy, mirrored at 20%).
+  const resilience = [...output.matchAll(/resilience: (\d+) retries .*?, (\d+) timeouts, (\d+) faults injected, (\d+) mirrored/g)].at(-1);
+  assert.ok(resilience, "no resilience line in the demo's output");
+  if (Number(figures[1]) >= 150) assert.ok(Number(resilience[3]) > 0, resilience[0]);
+  if (Number(figures[1]) >= 300) assert.ok(Number(resilience[4]) > 0, resilience[0]);
 });
