@@ -14,7 +14,7 @@ import { adminToken, parsePort, parsePositiveInt } from "./options.ts";
 interface Options {
   policies?: string; bundle?: string; git?: string; branch: string; gitPath: string; pollInterval: number;
   host: string; port: number; stateDir: string; token?: string; joinToken: string[]; certLifetime?: number;
-  caCert?: string; caKey?: string;
+  caCert?: string; caKey?: string; rejoinGrace: number;
 }
 
 /** `--join-token namespace/name=TOKEN`: a token bound to one service. */
@@ -34,6 +34,12 @@ function joinTokens(entries: string[]): Record<string, string> {
 function parseLifetime(text: string): number {
   const ms = parseDuration(text);
   if (ms === undefined || ms < 1000) throw new InvalidArgumentError("a duration of at least 1s, like 24h or 90m");
+  return ms;
+}
+
+function parseGrace(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms > 60_000) throw new InvalidArgumentError("a duration of at most 60s, like 3s or 500ms");
   return ms;
 }
 
@@ -66,13 +72,14 @@ export function registerControlPlane(program: Command): void {
     .option("--cert-lifetime <duration>", "workload certificate lifetime; proxies renew at half-life", parseLifetime)
     .option("--ca-cert <file>", "the operator's root certificate (PEM) instead of a generated one; with --ca-key")
     .option("--ca-key <file>", "the root's private key (PKCS#8 PEM, ECDSA P-256)")
+    .option("--rejoin-grace <duration>", "after a restart, how long proxies that rejoin keep their own config before views are published (0s: at once)", parseGrace, 3000)
     .action(async (opts: Options) => {
       const source = chooseSource(opts);
       const token = adminToken(opts.token) ?? randomBytes(16).toString("hex");
       if ((opts.caCert === undefined) !== (opts.caKey === undefined)) throw new UsageError("--ca-cert and --ca-key go together");
       const cp = new ControlPlane({
         stateDir: opts.stateDir, adminToken: token, host: opts.host, port: opts.port,
-        joinTokens: joinTokens(opts.joinToken),
+        joinTokens: joinTokens(opts.joinToken), rejoinGraceMs: opts.rejoinGrace,
         ca: {
           ...(opts.certLifetime !== undefined && { lifetimeMs: opts.certLifetime }),
           ...(opts.caCert && opts.caKey && { operatorRoot: { certFile: opts.caCert, keyFile: opts.caKey } }),

@@ -49,13 +49,32 @@ describe("rollouts", { timeout: 120_000 }, () => {
   });
 
   test("a v2 that is only slow is rolled back on latency", async () => {
+    // 120 ms answers: within catalog's 250 ms per-try timeout (policies/catalog.policy.ts), so every
+    // request succeeds and only the p99 gate (80 ms here) can fail it.
+    const mesh = await startLiveMesh({ delayMs: 120 }, { concurrency: 8, maxSeconds: 60 });
+    try {
+      const plan = planOf(mesh);
+      mesh.cp.rollouts.start({ ...plan, gates: { ...plan.gates, maxP99Ms: 80, minRequests: 5 } }, mesh.bundle);
+      const done = await until("rollback", () => { const r = mesh.cp.rollouts.find("catalog"); return r?.phase !== "progressing" && r; }, 40_000);
+      assert.equal(done.phase, "rolled-back", `${done.reason}; checks: ${JSON.stringify(done.checks)}`);
+      assert.match(done.reason ?? "", /p99 \d+ ms > 80 ms/);
+      assert.ok(!/success rate/.test(done.reason ?? ""), "it failed on latency alone");
+    } finally {
+      await mesh.stop();
+    }
+  });
+
+  test("a v2 too slow for the route's timeout is rolled back: the caller's 504s count against v2", async () => {
+    // 1.5 s answers against an 800 ms route timeout: every v2 request ends in the caller's proxy as a
+    // 504 without a word from v2, and still counts as v2's failure (the split's choice).
     const mesh = await startLiveMesh({ delayMs: 1500 }, { concurrency: 8, maxSeconds: 60 });
     try {
-      mesh.cp.rollouts.start({ ...planOf(mesh), gates: { ...planOf(mesh).gates, minRequests: 3 } }, mesh.bundle);
-      const done = await until("rollback", () => { const r = mesh.cp.rollouts.find("catalog"); return r?.phase !== "progressing" && r; }, 40_000);
-      assert.equal(done.phase, "rolled-back");
-      assert.match(done.reason ?? "", /p99 \d+ ms > 1000 ms/);
-      assert.ok(!/success rate/.test(done.reason ?? ""), "it failed on latency alone");
+      const plan = planOf(mesh);
+      mesh.cp.rollouts.start({ ...plan, intervalMs: 3000, gates: { ...plan.gates, minRequests: 3 } }, mesh.bundle);
+      const done = await until("rollback", () => { const r = mesh.cp.rollouts.find("catalog"); return r?.phase !== "progressing" && r; }, 50_000);
+      assert.equal(done.phase, "rolled-back", `${done.reason}; checks: ${JSON.stringify(done.checks)}`);
+      assert.match(done.reason ?? "", /success rate [\d.]+% < 99%/);
+      assert.ok(mesh.replies.some((r) => r.status === 504 && /timeout/.test(r.reason ?? "")), "some callers saw the route's timeout");
     } finally {
       await mesh.stop();
     }

@@ -63,8 +63,17 @@ test("control plane down, a proxy restarted, control plane back: traffic never s
   const v1 = mesh.workload("checkout", "v1");
   assert.ok(v1.app.count() > 0);
 
+  // Traffic keeps running while the proxies rejoin: a view published before every endpoint is back
+  // would send calls nowhere (the rejoin window, control-plane.ts).
+  let rejoining = true;
+  const during: string[] = [];
+  const loop = (async () => { while (rejoining) during.push(...await traffic()); })();
   await mesh.startControlPlane();
   await mesh.waitForSync(20_000);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  rejoining = false;
+  await loop;
+  assert.deepEqual(during.slice(0, 5), [], `${during.length} requests failed while the proxies rejoined the restarted control plane`);
   const status = mesh.cp!.status();
   assert.equal(status.bundle?.version, bundle.version, "the restarted control plane lost the bundle in force");
   for (const p of status.proxies) assert.equal(p.bundleVersion, bundle.version);

@@ -43,10 +43,13 @@ export function createConfigStream(options: ConfigStreamOptions) {
     const send = (message: ControlPlaneMessage) => { if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message)); };
     const helloTimer = setTimeout(() => refuse(socket, "no hello within 10 s"), 10_000);
 
+    let lastGoodVersion: string | undefined;
+
     async function enroll(message: ProxyMessage): Promise<void> {
       let step;
       if (!enrollment) {
         if (message.type !== "hello") return refuse(socket, "the first message must be a hello");
+        lastGoodVersion = message.lastGoodVersion;
         enrollment = new Enrollment({
           identity: options.identity, resolveService: options.resolveService, send,
           serviceOfProxy: (id) => options.sessions.status().find((p) => p.id === id)?.service,
@@ -62,7 +65,10 @@ export function createConfigStream(options: ConfigStreamOptions) {
       }
       clearTimeout(helloTimer);
       if (socket.readyState !== socket.OPEN) return;
-      session = { node: step.node, connectedAt: new Date().toISOString(), send: (text) => { if (socket.readyState === socket.OPEN) socket.send(text); } };
+      session = {
+        node: step.node, connectedAt: new Date().toISOString(), ...(lastGoodVersion && { lastGoodVersion }),
+        send: (text) => { if (socket.readyState === socket.OPEN) socket.send(text); },
+      };
       if (step.node.identity) {
         attached = {
           proxyId: step.node.id, service: step.node.service, spiffeId: step.node.identity, send,

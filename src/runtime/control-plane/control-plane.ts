@@ -33,6 +33,11 @@ export interface ControlPlaneOptions {
   port?: number;
   /** Endpoint changes are coalesced for this long before views are re-pushed (istiod debounces too). */
   endpointDebounceMs?: number;
+  /**
+   * Started with a bundle from its state directory (a restart): how long proxies that rejoin serving a
+   * config keep it before views are published (default 3000 ms; 0: at once). See rejoining().
+   */
+  rejoinGraceMs?: number;
   log?: (line: string) => void;
 }
 
@@ -51,6 +56,8 @@ export class ControlPlane {
   private server: Server | undefined;
   private stream: ReturnType<typeof createConfigStream> | undefined;
   private publishTimer: NodeJS.Timeout | undefined;
+  private rejoinUntil = 0;
+  private rejoinTimer: NodeJS.Timeout | undefined;
   private readonly log: (line: string) => void;
   /** Join tokens, each bound to one service (ca/join-tokens.ts). */
   readonly joinTokens: JoinTokens;
@@ -74,7 +81,20 @@ export class ControlPlane {
   }
 
   private publish(): void {
+    if (this.rejoining()) return; // published when the rejoin window closes (listen)
     this.sessions.publish(this.effectiveBundle());
+  }
+
+  /**
+   * After a restart with a bundle in its state directory, the control plane knows the policy but not yet
+   * where anyone is: its endpoints come back one proxy at a time as they reconnect. A view sent then
+   * would name only those back so far, and take working endpoints away from proxies that are serving
+   * fine on their last good config. So for a short window (rejoinGraceMs) proxies that join with a
+   * config of their own keep it, and everyone gets their view once the window closes. A proxy with no
+   * config at all is served at once: it has nothing to lose.
+   */
+  private rejoining(): boolean {
+    return Date.now() < this.rejoinUntil;
   }
 
   /** Applies a bundle that already passed readBundle or the compiler. Refuses an inconsistent one. */
@@ -155,6 +175,7 @@ export class ControlPlane {
       onJoin: (session) => {
         // The newcomer is served at once; its endpoint reaches the others' views with the next
         // (debounced) publish, so a storm of reconnecting proxies costs one publish per debounce.
+        if (this.rejoining() && session.lastGoodVersion) return;
         this.sessions.publishTo(session, this.effectiveBundle());
         this.schedulePublish();
       },
@@ -186,12 +207,22 @@ export class ControlPlane {
       server.listen(this.options.port ?? 15010, this.options.host ?? "127.0.0.1", () => resolve());
     });
     this.server = server;
+    if (this.bundle && (this.options.rejoinGraceMs ?? 3000) > 0) {
+      const grace = this.options.rejoinGraceMs ?? 3000;
+      this.rejoinUntil = Date.now() + grace;
+      this.rejoinTimer = setTimeout(() => {
+        this.rejoinUntil = 0;
+        this.log(`rejoin window closed: ${this.sessions.status().length} proxies back; publishing views`);
+        this.publish();
+      }, grace);
+    }
     const { port } = server.address() as AddressInfo;
     return { url: `http://${this.options.host ?? "127.0.0.1"}:${port}`, port };
   }
 
   async close(): Promise<void> {
     clearTimeout(this.publishTimer);
+    clearTimeout(this.rejoinTimer);
     this.rollouts.stop();
     // Upgraded config-stream sockets are no longer the HTTP server's: end them first.
     this.stream?.close();

@@ -15,6 +15,8 @@ export interface ProxySession {
   /** Sends one serialized ControlPlaneMessage. */
   send(text: string): void;
   connectedAt: string;
+  /** The config the proxy said it serves when it joined (its last good one), if any. */
+  lastGoodVersion?: string;
   sent?: { version: string; nonce: string; bundleVersion: string };
   acked?: { version: string; bundleVersion: string };
   nacked?: { version: string; error: string; at: string };

@@ -78,7 +78,7 @@ export function handleOutbound(ctx: OutboundContext) {
         method: req.method ?? "GET", target, headers: outgoing, body: hasBody(req) ? req : undefined,
         service: entry.service, route: selected.route, signal: abort.signal, source: ctx.self,
       });
-      labels.destination_version = String(response.headers["x-typemesh-version"] ?? "unknown");
+      labels.destination_version = String(response.headers["x-typemesh-version"] ?? response.version ?? "unknown");
       labels.connection_security_policy = response.security ?? "none";
       await writeResponse(res, response);
       finish(response.status, response.reason ?? "-");

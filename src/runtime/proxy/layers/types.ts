@@ -30,6 +30,12 @@ export interface UpstreamResponse {
   body: Readable | null;
   /** Set on replies the proxy made itself; names why (sent as x-typemesh-reason). */
   reason?: string;
+  /**
+   * The version the split chose. A reply the caller's proxy made itself (a timeout, an ejected or
+   * unreachable endpoint) carries no x-typemesh-version from the destination, yet it is that version's
+   * failure: metrics and rollout gates count it there.
+   */
+  version?: string;
   /** Whether the hop to the endpoint was mTLS (Istio's connection_security_policy label). */
   security?: "mutual_tls" | "none";
 }

@@ -1,0 +1,226 @@
+// bench/proxy: one run on loopback with one load generator (autocannon), four ways to reach the same
+// upstream: directly; through one typemesh proxy (the caller's outbound listener, and separately an
+// inbound listener in front of the app); through a sidecar pair (outbound → mTLS → inbound); through
+// HAProxy, the reference. Throughput at saturation, latency at a fixed 1,000 rps (added = minus
+// direct's), and each proxy's RSS (every proxy is a child process started by the CLI).
+//
+//   node --import tsx bench/proxy/run.ts [--seconds 10] [--rate 1000] [--connections 32] [--json out.json]
+//                                        [--cpu-prof DIR]   (profiles of both proxies, written at exit)
+//                                        [--layer-rounds 3] (resilience layers vs routing alone, layer-cost.ts; 0: none)
+//                                        [--only TEXT]     (only the rows whose name contains TEXT: for profiling)
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import WebSocket from "ws";
+import { serializeBundle } from "../../src/compiler/emit/bundle.ts";
+import { machine, memoryOf, sleep, startChild, startCli, type Child } from "../support/processes.ts";
+import { benchBundle, haproxyConfig } from "./bench-mesh.ts";
+import { layerCost, layerCostTarget, type LayerCost } from "./layer-cost.ts";
+import { fixedRate, saturate, type Latency, type Saturation, type Target } from "./load.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    rate: { type: "string", default: "1000" },
+    connections: { type: "string", default: "32" },
+    json: { type: "string" },
+    "cpu-prof": { type: "string" },
+    "layer-rounds": { type: "string", default: "3" },
+    only: { type: "string" },
+  },
+});
+const SECONDS = Number(args.seconds);
+const RATE = Number(args.rate);
+const CONNECTIONS = Number(args.connections);
+const TOKEN = "bench-admin-token";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function get(port: number, pathname: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const req = request({ host: "127.0.0.1", port, path: pathname, agent: false }, (res) => {
+      let body = "";
+      res.on("data", (chunk: Buffer) => { body += chunk.toString(); });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", () => resolve({ status: 0, body: "" }));
+    req.end();
+  });
+}
+
+async function until(what: string, probe: () => Promise<boolean>, limitMs = 60_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+function haproxyMissing(): string | undefined {
+  try {
+    execFileSync("haproxy", ["-v"], { stdio: "ignore" });
+    return undefined;
+  } catch {
+    return "haproxy is not installed (Debian: apt-get update && apt-get install -y haproxy), so the HAProxy row and the ≥ 0.6× HAProxy target are not measured";
+  }
+}
+
+/** A workload that registers the upstream app itself as bench/direct's (or another service's) endpoint (no sidecar of its own). */
+function registerDirect(controlPlane: string, upstreamPort: number, service = "bench/direct"): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${controlPlane.replace("http:", "ws:")}/v1/stream`);
+    socket.on("open", () => socket.send(JSON.stringify({ type: "hello", node: { id: service.replace("/", "-"), service, version: "v1", inbound: { host: "127.0.0.1", port: upstreamPort } } })));
+    socket.on("message", (data) => {
+      const message = JSON.parse(data.toString()) as { type: string; nonce?: string; version?: string; message?: string };
+      if (message.type === "snapshot") {
+        socket.send(JSON.stringify({ type: "ack", nonce: message.nonce, version: message.version }));
+        resolve(socket);
+      } else if (message.type === "error") reject(new Error(`the control plane refused ${service}: ${message.message}`));
+    });
+    socket.on("error", reject);
+  });
+}
+
+interface Row {
+  name: string;
+  target: Target;
+  saturation?: Saturation;
+  latency?: Latency;
+}
+
+const children: Child[] = [];
+const work = mkdtempSync(path.join(os.tmpdir(), "typemesh-bench-proxy-"));
+let direct: WebSocket | undefined;
+let resilient: WebSocket | undefined;
+
+async function main(): Promise<void> {
+  const where = machine();
+  const startedAt = new Date();
+  process.stdout.write(`bench/proxy on ${where.cpus}× ${where.cpuModel}, ${where.memoryGb} GB, Node ${where.node}, load average ${where.load}\n`);
+  process.stdout.write(`${SECONDS} s per measurement (after a warm-up), ${CONNECTIONS} connections at saturation, ${RATE} rps for latency\n\n`);
+
+  const upstream = startChild("upstream", process.execPath, ["--import", "tsx", "bench/proxy/upstream.ts"]);
+  children.push(upstream);
+  const upstreamPort = Number((await upstream.waitFor(/upstream listening on (\d+)/))[1]);
+
+  const bundleFile = path.join(work, "bundle.json");
+  writeFileSync(bundleFile, serializeBundle(benchBundle()));
+  const cp = startCli("control plane", ["control-plane", "--bundle", bundleFile, "--port", "0", "--state-dir", path.join(work, "cp"), "--token", TOKEN]);
+  children.push(cp);
+  const controlPlane = (await cp.waitFor(/control plane listening on (http:\/\/\S+)/))[1]!;
+
+  const profile = args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(args["cpu-prof"])] : [];
+  const proxy = (id: string, service: string, app: string) => startCli(id, [
+    "proxy", "--service", service, "--version", "v1", "--app", app, "--control-plane", controlPlane, "--id", id,
+    "--outbound", "0", "--inbound", "0", "--admin", "0", "--state-dir", path.join(work, "proxies"),
+  ], profile);
+  const server = proxy("bench-upstream", "bench/upstream", `127.0.0.1:${upstreamPort}`);
+  const client = proxy("bench-client", "bench/client", "127.0.0.1:9");
+  children.push(server, client);
+  const portsOf = async (child: Child) => {
+    const match = await child.waitFor(/outbound \S+:(\d+) inbound \S+:(\d+) admin \S+:(\d+)/);
+    return { outbound: Number(match[1]), inbound: Number(match[2]), admin: Number(match[3]) };
+  };
+  const serverPorts = await portsOf(server);
+  const clientPorts = await portsOf(client);
+  direct = await registerDirect(controlPlane, upstreamPort);
+  resilient = await registerDirect(controlPlane, upstreamPort, "bench/resilient");
+  // Ready: certificates issued, and the caller's view knows both destinations (bench/upstream over mTLS).
+  await until("the proxies to be ready", async () => (await get(serverPorts.admin, "/ready")).status === 200 && (await get(clientPorts.admin, "/ready")).status === 200);
+  await until("the caller to know both destinations", async () => {
+    const dump = JSON.parse((await get(clientPorts.admin, "/config_dump")).body) as { view?: { endpoints: Record<string, { identity?: string }[]> } };
+    return dump.view?.endpoints["bench/direct"]?.length === 1 && dump.view.endpoints["bench/resilient"]?.length === 1 && dump.view.endpoints["bench/upstream"]?.[0]?.identity !== undefined;
+  });
+
+  const missing = haproxyMissing();
+  let haproxyPort: number | undefined;
+  if (missing) process.stdout.write(`NOTE: ${missing}\n\n`);
+  else {
+    haproxyPort = await freePort();
+    const config = path.join(work, "haproxy.cfg");
+    writeFileSync(config, haproxyConfig(haproxyPort, upstreamPort));
+    const haproxy = startChild("haproxy", "haproxy", ["-f", config, "-db"]);
+    children.push(haproxy);
+    await until("haproxy", async () => {
+      if (haproxy.process.exitCode !== null) throw new Error(`haproxy exited:\n${haproxy.output()}`);
+      return (await get(haproxyPort!, "/")).status === 200;
+    }, 10_000);
+  }
+
+  const allRows: Row[] = [
+    { name: "direct to the upstream", target: { url: `http://127.0.0.1:${upstreamPort}/api/items` } },
+    ...(haproxyPort ? [{ name: "HAProxy", target: { url: `http://127.0.0.1:${haproxyPort}/api/items` } }] : []),
+    { name: "one proxy: outbound (route, split, balance, pool)", target: { url: `http://127.0.0.1:${clientPorts.outbound}/api/items`, host: "direct.bench" } },
+    { name: "one proxy: outbound, every resilience layer on (none triggering)", target: { url: `http://127.0.0.1:${clientPorts.outbound}/api/items`, host: "resilient.bench" } },
+    { name: "one proxy: inbound in front of the app", target: { url: `http://127.0.0.1:${serverPorts.inbound}/api/items` } },
+    { name: "sidecar pair: outbound → mTLS → inbound", target: { url: `http://127.0.0.1:${clientPorts.outbound}/api/items`, host: "upstream.bench" } },
+  ];
+  const rows = allRows.filter((row, i) => i === 0 || !args.only || row.name.includes(args.only));
+  for (const row of rows) {
+    process.stdout.write(`${row.name}: saturation…`);
+    row.saturation = await saturate(row.target, SECONDS, CONNECTIONS);
+    process.stdout.write(` ${Math.round(row.saturation.rps)} rps; ${RATE} rps…`);
+    row.latency = await fixedRate(row.target, RATE, SECONDS, Math.min(CONNECTIONS, 16));
+    process.stdout.write(` p50 ${row.latency.p50.toFixed(3)} ms p99 ${row.latency.p99.toFixed(3)} ms\n`);
+  }
+  const rounds = Number(args["layer-rounds"]);
+  if (rounds > 0) process.stdout.write(`resilience layers against routing alone, ${rounds} alternating rounds:\n`);
+  const layers = rounds > 0
+    ? await layerCost(allRows.find((r) => r.target.host === "direct.bench")!.target, allRows.find((r) => r.target.host === "resilient.bench")!.target,
+      SECONDS, CONNECTIONS, rounds, (line) => process.stdout.write(`  ${line}\n`))
+    : undefined;
+  const memory = { client: memoryOf(client.process.pid), server: memoryOf(server.process.pid), haproxy: haproxyPort ? memoryOf(children.at(-1)!.process.pid) : undefined };
+  const report = render(rows, memory, missing, layers);
+  process.stdout.write(`\n${report}\n`);
+  if (args.json) {
+    writeFileSync(args.json, `${JSON.stringify({ machine: where, date: startedAt.toISOString(), seconds: SECONDS, rate: RATE, connections: CONNECTIONS, rows, memory, haproxyMissing: missing ?? null }, null, 2)}\n`);
+  }
+}
+
+function render(rows: Row[], memory: Record<string, { rssMb: number; peakMb: number } | undefined>, haproxyMissing: string | undefined, layers: LayerCost | undefined): string {
+  const direct = rows[0]!.latency!;
+  const haproxy = rows.find((r) => r.name === "HAProxy")?.saturation;
+  const ms = (n: number) => `${n.toFixed(3)} ms`;
+  const lines = [
+    "| path | req/s at saturation | × HAProxy | p50 at 1,000 rps | p99 at 1,000 rps | added p50 | added p99 | errors |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const row of rows) {
+    const s = row.saturation!;
+    const l = row.latency!;
+    const isDirect = row === rows[0];
+    lines.push(`| ${row.name} | ${Math.round(s.rps)} | ${haproxy ? `${(s.rps / haproxy.rps).toFixed(2)}×` : "n/a"} | ${ms(l.p50)} | ${ms(l.p99)} | ${isDirect ? "" : ms(l.p50 - direct.p50)} | ${isDirect ? "" : ms(l.p99 - direct.p99)} | ${s.errors + s.non2xx + l.errors + l.non2xx} |`);
+  }
+  const verdict = (ok: boolean | undefined) => (ok === undefined ? "NOT MEASURED" : ok ? "met" : "MISSED");
+  const singles = rows.filter((r) => r.name.startsWith("one proxy"));
+  const pair = rows.find((r) => r.name.startsWith("sidecar pair"));
+  const worstSingle = Math.min(...singles.map((r) => r.saturation!.rps));
+  const addedP99 = pair ? pair.latency!.p99 - direct.p99 : NaN;
+  const peaks = [memory.client, memory.server].map((m) => m?.peakMb ?? NaN);
+  lines.push("", "| target | measured | |", "|---|---|---|");
+  lines.push(`| one proxy ≥ 0.6× HAProxy's throughput | ${haproxy ? `${(worstSingle / haproxy.rps).toFixed(2)}× (the slower single-proxy path)` : haproxyMissing} | ${verdict(haproxy ? worstSingle >= 0.6 * haproxy.rps : undefined)} |`);
+  lines.push(`| a sidecar pair adds ≤ 1 ms p99 at ${RATE} rps | ${ms(addedP99)} | ${verdict(addedP99 <= 1)} |`);
+  lines.push(`| ≤ 80 MB RSS per proxy | peak ${peaks.map((p) => `${p.toFixed(1)} MB`).join(" (caller), ")} (callee)${memory.haproxy ? `; HAProxy ${memory.haproxy.peakMb.toFixed(1)} MB` : ""} | ${verdict(Math.max(...peaks) <= 80)} |`);
+  if (layers) lines.push(layerCostTarget(layers));
+  return lines.join("\n");
+}
+
+try {
+  await main();
+} finally {
+  direct?.terminate();
+  resilient?.terminate();
+  for (const child of children.reverse()) await child.stop();
+  rmSync(work, { recursive: true, force: true });
+}
