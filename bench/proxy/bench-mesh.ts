@@ -1,0 +1,63 @@
+// The mesh the proxy benchmark runs: a caller (bench/client) and two destinations with the same
+// route, a path match, a request header change and a timeout, as a typical route has. bench/upstream
+// is reached through its own sidecar (the sidecar pair, over mTLS); bench/direct is the upstream app
+// itself, registered on the config stream by the benchmark (one proxy: the caller's outbound listener
+// and nothing else). Permissive mTLS lets the load generator call the upstream's sidecar in plaintext
+// too (one proxy: an inbound listener in front of the app, the same place HAProxy takes).
+import { createBundle, type Bundle } from "../../src/compiler/emit/bundle.ts";
+import type { MeshIR, ServiceIR } from "../../src/compiler/ir/schema.ts";
+import { validateMeshIR } from "../../src/compiler/ir/validate.ts";
+import { resilientService } from "./layer-cost.ts";
+
+const source = { file: "bench/proxy/bench-mesh.ts", line: 1, column: 1 };
+
+function service(name: string, withRoute: boolean): ServiceIR {
+  return {
+    id: `bench/${name}`, name, namespace: "bench", port: 8080, identity: `spiffe://bench.local/ns/bench/sa/${name}`,
+    mtls: "permissive", loadBalancer: "round-robin", versions: [{ name: "v1", labels: { version: "v1" } }],
+    routes: withRoute ? [{
+      name: "api",
+      matches: [{ path: { kind: "prefix", value: "/" }, headers: [], query: [] }],
+      destinations: [{ version: "v1", weight: 100 }],
+      timeoutMs: 5000,
+      requestHeaders: { set: { "x-bench-route": "api" }, add: {}, remove: [] },
+      source,
+    }] : [],
+    authorization: { allow: [], deny: [] },
+    source,
+  };
+}
+
+export function benchBundle(): Bundle {
+  const ir: MeshIR = {
+    apiVersion: "typemesh.dev/v1",
+    mesh: { trustDomain: "bench.local", mtls: "permissive" },
+    // bench/resilient: bench/direct's route with every resilience layer on, none triggering (layer-cost.ts).
+    services: [service("client", false), service("direct", true), resilientService(service("direct", true)), service("upstream", true)],
+  };
+  const problems = validateMeshIR(ir);
+  if (problems.length > 0) throw new Error(`the bench mesh is not valid IR: ${problems.join("; ")}`);
+  return createBundle(ir);
+}
+
+/** HAProxy as the reference reverse proxy: one thread (a Node proxy has one), keep-alive both sides. */
+export function haproxyConfig(port: number, upstreamPort: number): string {
+  return [
+    "global",
+    "  nbthread 1",
+    "  maxconn 4000",
+    "defaults",
+    "  mode http",
+    "  option http-keep-alive",
+    "  timeout connect 2s",
+    "  timeout client 30s",
+    "  timeout server 30s",
+    "frontend bench",
+    `  bind 127.0.0.1:${port}`,
+    "  default_backend upstream",
+    "backend upstream",
+    "  http-reuse always",
+    `  server app 127.0.0.1:${upstreamPort} maxconn 64`,
+    "",
+  ].join("\n");
+}
