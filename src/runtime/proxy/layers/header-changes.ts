@@ -17,15 +17,16 @@ export function applyHeaderChanges(headers: Headers, changes: Changes | undefine
 }
 
 export function headerChanges(route: RouteIR): Layer {
-  return (next) => async (request) => {
-    const response = await next({ ...request, headers: applyHeaderChanges(request.headers, route.requestHeaders) });
-    if (response.reason) return response; // the proxy's own replies are not the route's responses
-    return { ...response, headers: applyHeaderChanges(lowerCaseKeys(response.headers), route.responseHeaders) };
+  return (next) => {
+    const { requestHeaders, responseHeaders } = route;
+    if (!requestHeaders && !responseHeaders) return next; // nothing to change: not in the stack
+    const forward = requestHeaders ? (request: Parameters<typeof next>[0]) => next({ ...request, headers: applyHeaderChanges(request.headers, requestHeaders) }) : next;
+    if (!responseHeaders) return forward;
+    return async (request) => {
+      const response = await forward(request);
+      if (response.reason) return response; // the proxy's own replies are not the route's responses
+      // Response header names arrive lower-cased (undici), as the IR's are.
+      return { ...response, headers: applyHeaderChanges(response.headers, responseHeaders) };
+    };
   };
-}
-
-function lowerCaseKeys(headers: Headers): Headers {
-  const out: Headers = {};
-  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
-  return out;
 }
