@@ -158,9 +158,14 @@ async function main(): Promise<void> {
     }, 10_000);
   }
 
+  const bare = startChild("bare proxy", process.execPath, ["--import", "tsx", "bench/proxy/bare-proxy.ts", String(upstreamPort)]);
+  children.push(bare);
+  const barePort = Number((await bare.waitFor(/bare proxy listening on (\d+)/))[1]);
+
   const allRows: Row[] = [
     { name: "direct to the upstream", target: { url: `http://127.0.0.1:${upstreamPort}/api/items` } },
     ...(haproxyPort ? [{ name: "HAProxy", target: { url: `http://127.0.0.1:${haproxyPort}/api/items` } }] : []),
+    { name: "reference: bare Node.js proxy (node:http + undici pool, nothing else)", target: { url: `http://127.0.0.1:${barePort}/api/items` } },
     { name: "one proxy: outbound (route, split, balance, pool)", target: { url: `http://127.0.0.1:${clientPorts.outbound}/api/items`, host: "direct.bench" } },
     { name: "one proxy: outbound, every resilience layer on (none triggering)", target: { url: `http://127.0.0.1:${clientPorts.outbound}/api/items`, host: "resilient.bench" } },
     { name: "one proxy: inbound in front of the app", target: { url: `http://127.0.0.1:${serverPorts.inbound}/api/items` } },
@@ -180,7 +185,7 @@ async function main(): Promise<void> {
     ? await layerCost(allRows.find((r) => r.target.host === "direct.bench")!.target, allRows.find((r) => r.target.host === "resilient.bench")!.target,
       SECONDS, CONNECTIONS, rounds, (line) => process.stdout.write(`  ${line}\n`))
     : undefined;
-  const memory = { client: memoryOf(client.process.pid), server: memoryOf(server.process.pid), haproxy: haproxyPort ? memoryOf(children.at(-1)!.process.pid) : undefined };
+  const memory = { client: memoryOf(client.process.pid), server: memoryOf(server.process.pid), haproxy: haproxyPort ? memoryOf(children.find((c) => c.name === "haproxy")?.process.pid) : undefined, bare: memoryOf(bare.process.pid) };
   const report = render(rows, memory, missing, layers);
   process.stdout.write(`\n${report}\n`);
   if (args.json) {
@@ -211,7 +216,7 @@ function render(rows: Row[], memory: Record<string, { rssMb: number; peakMb: num
   lines.push("", "| target | measured | |", "|---|---|---|");
   lines.push(`| one proxy ≥ 0.6× HAProxy's throughput | ${haproxy ? `${(worstSingle / haproxy.rps).toFixed(2)}× (the slower single-proxy path)` : haproxyMissing} | ${verdict(haproxy ? worstSingle >= 0.6 * haproxy.rps : undefined)} |`);
   lines.push(`| a sidecar pair adds ≤ 1 ms p99 at ${RATE} rps | ${ms(addedP99)} | ${verdict(addedP99 <= 1)} |`);
-  lines.push(`| ≤ 80 MB RSS per proxy | peak ${peaks.map((p) => `${p.toFixed(1)} MB`).join(" (caller), ")} (callee)${memory.haproxy ? `; HAProxy ${memory.haproxy.peakMb.toFixed(1)} MB` : ""} | ${verdict(Math.max(...peaks) <= 80)} |`);
+  lines.push(`| ≤ 80 MB RSS per proxy | peak ${peaks.map((p) => `${p.toFixed(1)} MB`).join(" (caller), ")} (callee)${memory.haproxy ? `; HAProxy ${memory.haproxy.peakMb.toFixed(1)} MB` : ""}${memory.bare ? `; bare Node.js proxy ${memory.bare.peakMb.toFixed(1)} MB` : ""} | ${verdict(Math.max(...peaks) <= 80)} |`);
   if (layers) lines.push(layerCostTarget(layers));
   return lines.join("\n");
 }
