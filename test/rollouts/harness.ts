@@ -13,15 +13,22 @@ import { Proxy } from "../../src/runtime/proxy/proxy.ts";
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 
-export interface Reply { status: number; version: string; reason?: string }
+export interface Reply {
+  status: number;
+  version: string;
+  reason?: string;
+  /** When the request was sent (Date.now()): what was in flight across a change can be told apart. */
+  sentAt: number;
+}
 
 export function get(port: number, host: string, pathname: string): Promise<Reply> {
+  const sentAt = Date.now();
   return new Promise((resolve) => {
     const req = request({ host: "127.0.0.1", port, path: pathname, headers: { host } }, (res) => {
       res.resume();
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, version: String(res.headers["x-app-version"] ?? ""), ...(res.headers["x-typemesh-reason"] && { reason: String(res.headers["x-typemesh-reason"]) }) }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, version: String(res.headers["x-app-version"] ?? ""), sentAt, ...(res.headers["x-typemesh-reason"] && { reason: String(res.headers["x-typemesh-reason"]) }) }));
     });
-    req.on("error", () => resolve({ status: 0, version: "", reason: "client-error" }));
+    req.on("error", () => resolve({ status: 0, version: "", reason: "client-error", sentAt }));
     req.end();
   });
 }

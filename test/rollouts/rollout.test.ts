@@ -34,9 +34,12 @@ describe("rollouts", { timeout: 120_000 }, () => {
       assert.equal(done.phase, "rolled-back");
       assert.equal(done.stepIndex, 0, "rolled back at the first gate");
       assert.match(done.reason ?? "", /success rate [\d.]+% < 99%/);
-      const mark = mesh.replies.length;
+      // Requests sent once every proxy has ACKed the rolled-back view (those in flight before may
+      // still have been routed to v2, and retried there).
+      await until("every proxy on the rolled-back view", () => mesh.cp.status().proxies.every((p) => p.state === "SYNCED"));
+      const synced = Date.now();
       await new Promise((r) => setTimeout(r, 1000));
-      const after = mesh.replies.slice(mark);
+      const after = mesh.replies.filter((r) => r.sentAt > synced);
       assert.ok(after.length > 20);
       assert.ok(after.every((r) => r.status === 200 && r.version === "v1"), "after the rollback every request is served by v1");
       // The only failures are v2's own 500s: none came from the proxies moving traffic back.
