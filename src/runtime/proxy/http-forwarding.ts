@@ -11,9 +11,11 @@ const HOP_BY_HOP = new Set([
 
 export function forwardableHeaders(raw: IncomingMessage["headers"]): Headers {
   const out: Headers = {};
-  const listed = String(raw.connection ?? "").toLowerCase().split(",").map((s) => s.trim()).filter(Boolean);
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || listed.includes(name)) continue;
+  // Headers the Connection header names are hop-by-hop too (most requests name none, or keep-alive).
+  const listed = raw.connection === undefined ? undefined : String(raw.connection).toLowerCase().split(",").map((s) => s.trim()).filter(Boolean);
+  for (const name in raw) {
+    const value = raw[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || listed?.includes(name)) continue;
     out[name] = value;
   }
   return out;

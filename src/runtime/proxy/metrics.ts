@@ -11,6 +11,10 @@ const REQUEST_LABELS = [
 
 export type RequestLabels = Record<(typeof REQUEST_LABELS)[number], string>;
 
+// Label sets whose series are kept at hand (observe); beyond that the cache starts over, so hostile
+// label values (a Host header per request) cannot grow it without bound.
+const MAX_CACHED_SERIES = 1024;
+
 // Istio's default buckets for request duration, in milliseconds.
 const DURATION_BUCKETS = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000];
 
@@ -36,6 +40,8 @@ export class ProxyMetrics {
   /** Retries, timeouts, ejections, circuit-open rejections, injected faults, mirrors. */
   readonly resilience = new ResilienceMetrics(this.registry);
 
+  private readonly series = new Map<string, { requests: { inc(): void }; duration: { observe(value: number): void } }>();
+
   /** The same requests in the compact form reported to the control plane. */
   readonly traffic = new TrafficStats();
 
@@ -44,8 +50,17 @@ export class ProxyMetrics {
   }
 
   observe(labels: RequestLabels, durationMs: number): void {
-    this.requests.inc(labels);
-    this.duration.observe(labels, durationMs);
+    // prom-client hashes a label object (sorting its keys) on every call; the label values of one proxy
+    // repeat (a few destinations × codes), so each set's two series are looked up once and kept.
+    const key = `${labels.reporter}\u0000${labels.source_workload}\u0000${labels.source_version}\u0000${labels.destination_service}\u0000${labels.destination_version}\u0000${labels.response_code}\u0000${labels.response_flags}\u0000${labels.connection_security_policy}`;
+    let series = this.series.get(key);
+    if (!series) {
+      if (this.series.size >= MAX_CACHED_SERIES) this.series.clear();
+      series = { requests: this.requests.labels(labels), duration: this.duration.labels(labels) };
+      this.series.set(key, series);
+    }
+    series.requests.inc();
+    series.duration.observe(durationMs);
     this.traffic.record(labels.reporter as "source" | "destination", labels.source_workload, labels.destination_service,
       labels.destination_version, Number(labels.response_code), durationMs);
   }

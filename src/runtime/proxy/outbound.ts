@@ -71,7 +71,8 @@ export function handleOutbound(ctx: OutboundContext) {
       return finish(404, "no-route");
     }
     // Who is calling travels in the mTLS certificate, never in a header; the version is telemetry only.
-    const outgoing: Headers = { ...headers, "x-typemesh-source-version": ctx.self.version };
+    const outgoing: Headers = headers; // forwardableHeaders made it: this request's own copy
+    outgoing["x-typemesh-source-version"] = ctx.self.version;
     const abort = clientAbortSignal(req, res);
     try {
       const response = await selected.stack({
