@@ -25,5 +25,9 @@ if (files.length === 0) {
   console.error("no test files matched");
   process.exit(1);
 }
+// The sidecars the tests start through the CLI run prebuilt (bin/typemesh.js): build it from the sources
+// as they are now, so that an edit is tested, not a stale bundle.
+const built = spawnSync(process.execPath, [path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "build-proxy.mjs")], { stdio: "inherit" });
+if (built.status !== 0) process.exit(built.status ?? 1);
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], { stdio: "inherit" });
 process.exit(result.status ?? 1);
