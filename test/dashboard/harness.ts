@@ -113,13 +113,16 @@ export async function openBrowser(): Promise<Browser> {
 }
 
 /** The page's JS heap after a full GC, and its DOM size. */
-export async function pageMemory(page: Page): Promise<{ heapBytes: number; domNodes: number; listeners: number }> {
+export async function pageMemory(page: Page): Promise<{ heapBytes: number; domNodes: number; documentNodes: number; listeners: number }> {
   const cdp = await page.context().newCDPSession(page);
   try {
     await cdp.send("HeapProfiler.collectGarbage");
     const heap = await cdp.send("Runtime.getHeapUsage");
     const dom = await cdp.send("Memory.getDOMCounters");
-    return { heapBytes: heap.usedSize, domNodes: dom.nodes, listeners: dom.jsEventListeners };
+    // The renderer's counter includes detached nodes its own collector has not swept yet (it runs apart
+    // from V8's full GC); the document's own elements are what the page shows.
+    const documentNodes = await page.evaluate(() => document.getElementsByTagName("*").length);
+    return { heapBytes: heap.usedSize, domNodes: dom.nodes, documentNodes, listeners: dom.jsEventListeners };
   } finally {
     await cdp.detach();
   }

@@ -27,7 +27,10 @@ after(async () => {
 interface Sample {
   atSeconds: number;
   pageHeapMB: number;
+  /** The renderer's DOM node counter (detached nodes not yet swept included). */
   domNodes: number;
+  /** Elements in the document. */
+  documentNodes: number;
   listeners: number;
   cpHeapMB: number;
   cpRssMB: number;
@@ -66,7 +69,7 @@ test(`the dashboard keeps up with the demo's traffic for ${seconds} s with bound
     const cp = await processMemory(demo.inspector!, demo.child.pid!);
     samples.push({
       atSeconds: Math.round((Date.now() - started) / 1000),
-      pageHeapMB: memory.heapBytes / MB, domNodes: memory.domNodes, listeners: memory.listeners,
+      pageHeapMB: memory.heapBytes / MB, domNodes: memory.domNodes, documentNodes: memory.documentNodes, listeners: memory.listeners,
       cpHeapMB: cp.heapBytes / MB, cpRssMB: cp.rssBytes / MB,
       lagSeconds: (Date.now() - updatedAt) / 1000,
       edges: await page.locator("g[data-edge]").count(),
@@ -77,7 +80,7 @@ test(`the dashboard keeps up with the demo's traffic for ${seconds} s with bound
   const first = samples.slice(0, Math.max(1, Math.floor(samples.length / 3)));
   const last = samples.slice(-Math.max(1, Math.floor(samples.length / 3)));
   const summary = (key: keyof Sample) => `${key} ${median(first.map((s) => s[key])).toFixed(1)} → ${median(last.map((s) => s[key])).toFixed(1)} (max ${Math.max(...samples.map((s) => s[key])).toFixed(1)})`;
-  console.log(`soak ${seconds} s, ${samples.length} samples: ${(["pageHeapMB", "domNodes", "listeners", "cpHeapMB", "cpRssMB", "lagSeconds"] as const).map(summary).join("; ")}`);
+  console.log(`soak ${seconds} s, ${samples.length} samples: ${(["pageHeapMB", "documentNodes", "domNodes", "listeners", "cpHeapMB", "cpRssMB", "lagSeconds"] as const).map(summary).join("; ")}`);
 
   assert.ok(samples.length >= 3, `only ${samples.length} samples`);
   // Keeps up: what the page shows is never older than a few of the feed's 2 s ticks (a busy 2-core
@@ -87,17 +90,19 @@ test(`the dashboard keeps up with the demo's traffic for ${seconds} s with bound
   // a 30 s window now and then (a sidecar that rejoins starts its counters again), so most, not all.
   assert.ok(samples.every((s) => s.edges >= 1), "the topology lost its edges");
   assert.ok(median(samples.map((s) => s.edges)) >= 5, "the topology shows fewer than 5 edges most of the time");
-  // Bounded: the page redraws in place (same DOM size, no leaked listeners or heap) … The DOM counters
-  // include nodes of a view just left that the GC has not yet swept, so one sample now and then reads
-  // a few hundred more (the 600 s runs: 391 nodes at rest, 711–779 at most); a leak raises the floor,
-  // so DOM nodes and listeners compare the least of each third, heaps their medians.
+  // Bounded: the page redraws in place (the same elements in the document, no leaked listeners or
+  // heap). The renderer's DOM counter is reported but not compared: it still counts a view just left
+  // until Blink's own collector sweeps it, which is not on V8's full GC, so some samples read a few
+  // hundred more (the 600 s runs: 391 at rest, 711–779 at most; a 40 s CI run read 711 in both of its
+  // last samples). Detached nodes kept alive by the page would show in its heap. The listener counter
+  // includes those views' listeners too, so it compares the least of each third; heaps their medians.
   const floor = (values: number[]) => Math.min(...values);
-  const growth = (key: "pageHeapMB" | "cpHeapMB" | "domNodes" | "listeners") => {
-    const of = key === "domNodes" || key === "listeners" ? floor : median;
+  const growth = (key: "pageHeapMB" | "cpHeapMB" | "documentNodes" | "listeners") => {
+    const of = key === "listeners" ? floor : median;
     return of(last.map((s) => s[key])) - of(first.map((s) => s[key]));
   };
   assert.ok(growth("pageHeapMB") < 2, `page heap grew ${growth("pageHeapMB").toFixed(2)} MB`);
-  assert.ok(growth("domNodes") < 200, `the page's DOM grew by ${growth("domNodes")} nodes`);
+  assert.ok(growth("documentNodes") < 200, `the document grew by ${growth("documentNodes")} elements`);
   assert.ok(growth("listeners") < 50, `event listeners grew by ${growth("listeners")}`);
   // … and the control plane holds at most its 10-minute traffic window (traffic-store.ts) beyond that.
   assert.ok(growth("cpHeapMB") < 4 + (12 * Math.min(seconds, 600)) / 600, `control-plane heap grew ${growth("cpHeapMB").toFixed(1)} MB`);

@@ -10,6 +10,7 @@ import { compilePolicies } from "../../src/compiler/compile.ts";
 import { createBundle, type Bundle } from "../../src/compiler/emit/bundle.ts";
 import { ControlPlane } from "../../src/runtime/control-plane/control-plane.ts";
 import { Proxy } from "../../src/runtime/proxy/proxy.ts";
+import { withRelaxedTimeouts } from "../runtime/support/mesh.ts";
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 
@@ -46,14 +47,16 @@ export interface LiveMesh {
   stop(): Promise<void>;
 }
 
-export async function startLiveMesh(v2: { errorRate?: number; delayMs?: number } = {}, load = { concurrency: 4, maxSeconds: 60 }): Promise<LiveMesh> {
+/** `relaxedTimeouts`: the policies' timeouts lifted (withRelaxedTimeouts), so that no request can time out. */
+export async function startLiveMesh(v2: { errorRate?: number; delayMs?: number } = {}, load = { concurrency: 4, maxSeconds: 60 }, options: { relaxedTimeouts?: boolean } = {}): Promise<LiveMesh> {
   const work = mkdtempSync(path.join(os.tmpdir(), "typemesh-rollout-"));
   const token = "rollout-token";
   const stateDir = path.join(work, "cp");
   let cp = new ControlPlane({ stateDir, adminToken: token, port: 0, endpointDebounceMs: 10 });
   const { url, port } = await cp.listen();
   const compiled = await compilePolicies(path.join(repo, "policies"));
-  const bundle = createBundle(compiled.ir!);
+  const compiledBundle = createBundle(compiled.ir!);
+  const bundle = options.relaxedTimeouts ? withRelaxedTimeouts(compiledBundle) : compiledBundle;
   cp.apply(bundle, "test");
   const closers: (() => Promise<unknown>)[] = [];
   const ports: Record<string, number> = {};
@@ -92,12 +95,13 @@ export async function startLiveMesh(v2: { errorRate?: number; delayMs?: number }
   } as LiveMesh;
 }
 
-export async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+/** Polls `probe` until it returns something; on time-out the error shows `state()` (what was seen). */
+export async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000, state?: () => unknown): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${state ? `: ${JSON.stringify(state())}` : ""}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -81,9 +81,9 @@ test("a mirrored request's body reaches the mirror intact", async () => {
   shadow.script("with-body", [{ kind: "answer", status: 200 }]);
   const body = Buffer.alloc(20 * 1024, "order-");
   // The test before leaves up to 32 copies hanging at the mirror until their 2 s timeout, and a copy
-  // over that cap is dropped by design; so the primary is sent again (once a second, 6 times at most)
-  // until a copy gets through, and the first copy that does is checked.
-  const deadline = Date.now() + 6000;
+  // over that cap is dropped by design; so the primary is sent again (once a second, for 15 s at most:
+  // a busy machine stretches those timeouts) until a copy gets through, and the first that does is checked.
+  const deadline = Date.now() + 15_000;
   while (shadow.seen("with-body").length === 0 && Date.now() < deadline) {
     const reply = await m.send("client", "primary", { method: "POST", path: "/orders", body, headers: { "x-test-script": "with-body" } });
     assert.equal(reply.status, 200);
@@ -91,7 +91,8 @@ test("a mirrored request's body reaches the mirror intact", async () => {
     while (shadow.seen("with-body").length === 0 && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 20));
   }
   const [copy] = shadow.seen("with-body");
-  assert.ok(copy, "the mirror never got the copy");
-  assert.ok(copy.body.equals(body));
-  assert.match(await m.workload("client", "v1").proxy.metrics.text(), /typemesh_mirrored_requests_total\{mirror_service="test\/shadow",outcome="sent"\} [1-9]/);
+  const mirrored = await m.workload("client", "v1").proxy.metrics.text();
+  assert.ok(copy, `the mirror never got the copy: ${mirrored.split("\n").filter((l) => l.startsWith("typemesh_mirrored_requests_total")).join("; ")}`);
+  assert.ok(copy.body.equals(body), `the copy's body has ${copy.body.length} bytes, the request's ${body.length}`);
+  assert.match(mirrored, /typemesh_mirrored_requests_total\{mirror_service="test\/shadow",outcome="sent"\} [1-9]/);
 });
