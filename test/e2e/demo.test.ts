@@ -89,8 +89,9 @@ test("npm start runs the demo mesh, applies policy edits live, refuses broken on
   assert.match(output, /demo stopped/);
   const final = /traffic: (\d+) sent, (\d+) answered, ([\d.]+)% ok/g;
   const figures = [...output.matchAll(final)].at(-1)!;
+  console.log(output.split("\n").filter((l) => l.includes("traffic:")).at(-1));
   assert.ok(Number(figures[1]) > 20, output);
-  assert.ok(Number(figures[3]) >= 99, `traffic success ${figures[3]}%`);
+  assert.ok(Number(figures[3]) >= 99, `traffic success ${figures[3]}%: ${figures[0]}\n${output.split("\n").filter((l) => /traffic:|resilience:|policy/.test(l)).slice(-12).join("\n")}`);
   // The demo shows its resilience policies at work (docs/resilience.md): faults on /deals, mirrored
   // charges. Asserted once the traffic makes a miss all but impossible (10% of pages are /deals, each
   // injected with 55%; 15% are /buy, mirrored at 20%).

@@ -1,16 +1,17 @@
-// The load phase: type-check, bundle, evaluate in the sandbox, and locate every declaration.
+// The load phase: type-check, and meanwhile bundle and evaluate in the sandbox; then locate every
+// declaration.
 // Collects every diagnostic it can; returns a PolicyGraph whenever evaluation succeeded (type errors
 // alone do not stop the semantic rules from running, as with tsc's "all errors at once").
 import path from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { bundlePolicies, type IncrementalBundler } from "./bundle.ts";
 import { findComputedImports } from "./computed-imports.ts";
-import { DEFAULT_EVAL_TIMEOUT_MS, evaluateBundle } from "./evaluate.ts";
+import { DEFAULT_EVAL_TIMEOUT_MS, evaluateBundle, type RawDeclaration } from "./evaluate.ts";
 import { locateDeclaration } from "./locate.ts";
 import type { PolicyGraph } from "./policy-graph.ts";
 import { findPolicyFiles, relativePolicyPath } from "./policy-files.ts";
 import { runawaySite } from "./runaway-site.ts";
-import { createSourceMapper, policyFrame } from "./source-map.ts";
+import { createSourceMapper, policyFrame, type SourceMapper } from "./source-map.ts";
 import { PolicyTypeChecker } from "./type-check.ts";
 
 export interface LoadOptions {
@@ -42,27 +43,35 @@ export async function loadPolicies(dir: string, options: LoadOptions = {}): Prom
     };
   }
   const checker = options.typeChecker ?? new PolicyTypeChecker(root);
-  const typed = checker.check(files);
+  // The type check runs a slice at a time while the modules are bundled and evaluated (the bundler and
+  // the sandbox work on the other core); a computed import() is refused first, before any policy runs.
+  const typed = checker.start(files);
   const computedImports = findComputedImports(root, typed.program);
-  if (computedImports.length > 0) return { diagnostics: [...typed.diagnostics, ...computedImports] };
-  const bundled = options.bundler ? await options.bundler.rebuild(files) : await bundlePolicies(root, files);
-  if (!bundled.bundle) return { diagnostics: [...typed.diagnostics, ...bundled.diagnostics] };
-
-  const mapper = createSourceMapper(root, bundled.bundle.sourceMap);
-  const evaluated = await evaluateBundle(bundled.bundle, mapper, options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS);
-  if (!evaluated.declarations) {
+  if (computedImports.length > 0) return { diagnostics: [...await typed.diagnostics, ...computedImports] };
+  const [typeDiagnostics, evaluated] = await Promise.all([typed.diagnostics, bundleAndEvaluate(root, files, options)]);
+  if ("diagnostics" in evaluated) {
     const stable = evaluated.diagnostics.map((d) =>
       d.code === "TM0005" && d.location ? { ...d, location: runawaySite(root, typed.program, d.location) } : d);
-    return { diagnostics: [...typed.diagnostics, ...stable] };
+    return { diagnostics: [...typeDiagnostics, ...stable] };
   }
+  const { declarations, mapper } = evaluated;
 
   const graph: PolicyGraph = { root, files: files.map((f) => relativePolicyPath(root, f)), meshes: [], services: [] };
-  for (const declaration of evaluated.declarations) {
+  for (const declaration of declarations) {
     const call = policyFrame(declaration.stack, mapper) ?? { file: "<unknown>", line: 1, column: 1 };
     const site = locateDeclaration(root, typed.program, call);
     const spec = (declaration.spec && typeof declaration.spec === "object" ? declaration.spec : {}) as Record<string, unknown>;
     if (declaration.kind === "mesh") graph.meshes.push({ spec, site });
     else graph.services.push({ spec, site });
   }
-  return { graph, diagnostics: typed.diagnostics };
+  return { graph, diagnostics: typeDiagnostics };
+}
+
+/** Bundles the modules and evaluates the bundle in the sandbox: the declarations, or why there are none. */
+async function bundleAndEvaluate(root: string, files: string[], options: LoadOptions): Promise<{ diagnostics: Diagnostic[] } | { declarations: RawDeclaration[]; mapper: SourceMapper }> {
+  const bundled = options.bundler ? await options.bundler.rebuild(files) : await bundlePolicies(root, files);
+  if (!bundled.bundle) return { diagnostics: bundled.diagnostics };
+  const mapper = createSourceMapper(root, bundled.bundle.sourceMap);
+  const evaluated = await evaluateBundle(bundled.bundle, mapper, options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS);
+  return evaluated.declarations ? { declarations: evaluated.declarations, mapper } : { diagnostics: evaluated.diagnostics };
 }

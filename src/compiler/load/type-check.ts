@@ -34,10 +34,19 @@ export function policyTsconfig(): Record<string, unknown> {
   };
 }
 
-export interface TypeCheckResult {
-  diagnostics: Diagnostic[];
+export interface TypeCheckRun {
+  /** Parsed and bound: what the AST lookups (computed imports, declaration sites) read at once. */
   program: Program;
+  /**
+   * The type errors of the policy sources. Files are checked a slice of time at a time, yielding to the
+   * event loop between slices, so bundling (esbuild's resolve callbacks) and the sandbox's evaluation
+   * proceed on the other core meanwhile instead of waiting for the whole type check.
+   */
+  diagnostics: Promise<Diagnostic[]>;
 }
+
+/** How long one slice of type checking holds the event loop. */
+const SLICE_MS = 15;
 
 function toDiagnostic(root: string, d: TsDiagnostic): Diagnostic {
   const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
@@ -70,19 +79,31 @@ export class PolicyTypeChecker {
     this.host = host;
   }
 
-  check(files: readonly string[]): TypeCheckResult {
+  start(files: readonly string[]): TypeCheckRun {
     this.builder = ts.createSemanticDiagnosticsBuilderProgram([...files], this.options, this.host, this.builder);
-    const program = this.builder.getProgram();
+    const builder = this.builder;
+    const program = builder.getProgram();
     const root = path.resolve(this.root);
+    return { program, diagnostics: this.diagnosticsOf(builder, program, root) };
+  }
+
+  private async diagnosticsOf(builder: SemanticDiagnosticsBuilderProgram, program: Program, root: string): Promise<Diagnostic[]> {
     // Only the policies' own sources are reported. A file outside the directory that a policy imports is
     // refused by the bundler (TM0002); its type errors would be noise, and would quote code from outside.
     const sources = program.getSourceFiles().filter((file) => isPolicySource(root, file.fileName));
     const all = [
-      ...this.builder.getConfigFileParsingDiagnostics(),
-      ...this.builder.getOptionsDiagnostics(),
-      ...sources.flatMap((file) => this.builder!.getSyntacticDiagnostics(file)),
-      ...sources.flatMap((file) => this.builder!.getSemanticDiagnostics(file)),
+      ...builder.getConfigFileParsingDiagnostics(),
+      ...builder.getOptionsDiagnostics(),
+      ...sources.flatMap((file) => builder.getSyntacticDiagnostics(file)),
     ];
-    return { diagnostics: all.map((d) => toDiagnostic(root, d)), program };
+    let sliceStart = performance.now();
+    for (const file of sources) {
+      all.push(...builder.getSemanticDiagnostics(file));
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+    return all.map((d) => toDiagnostic(root, d));
   }
 }
