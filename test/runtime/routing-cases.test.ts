@@ -2,7 +2,8 @@
 // sent through the caller's sidecar to the destination's sidecar and its app over real sockets, and
 // what the proxies did must be what simulate says: the route (seen through its header changes), the
 // version that answered, the split's distribution, the proxy's own error answers. Cases about
-// authorization or mTLS are skipped here, with the reason: issue 5 enforces and tests those. The proxies
+// authorization or mTLS are replayed with real certificates by zero-trust/simulate-agreement.test.ts,
+// not here (this mesh's proxies run without mTLS material). The proxies
 // serve the demo bundle with relaxed timeouts (support/mesh.ts), which changes no route, split or header
 // change; simulate answers for the demo bundle itself.
 import assert from "node:assert/strict";
@@ -18,13 +19,12 @@ import { demoBundle, inParallel, LiveMesh, repo, withRelaxedTimeouts, type Reply
 interface Case { name: string; features: string[]; request: SimulatedRequest; expect: Record<string, unknown> }
 const table = JSON.parse(readFileSync(path.join(repo, "test/simulate/cases.json"), "utf8")) as { cases: Case[] };
 
-/** Why a case is not replayed here, or undefined when it is a routing case. */
-function skipReason(c: Case): string | undefined {
+/** Whether a case is about routing rather than who may call (simulate-agreement.test.ts has those). */
+function isRoutingCase(c: Case): boolean {
   const security = (f: string) => f.startsWith("authz.") || f.startsWith("mtls.");
-  if (c.features.every(security)) return "an authorization/mTLS case: enforced and tested by issue 5";
-  if (c.request.from === undefined) return "a plaintext client outside the mesh: an mTLS case, enforced and tested by issue 5";
-  if (c.expect.status === 403 || c.expect.error === "denied" || c.expect.error === "mtls-required") return "a denial: authorization is enforced and tested by issue 5";
-  return undefined;
+  if (c.features.every(security)) return false;
+  if (c.request.from === undefined) return false; // a plaintext client outside the mesh
+  return !(c.expect.status === 403 || c.expect.error === "denied" || c.expect.error === "mtls-required");
 }
 
 // A split is measured over this many requests; each version's share must land within the tolerance.
@@ -93,12 +93,7 @@ function assertRoute(reply: Reply, outcome: SimulatedOutcome, routes: RouteIR[])
 }
 
 describe("the simulate table against real proxies", () => {
-  for (const c of table.cases) {
-    const reason = skipReason(c);
-    if (reason) {
-      test(c.name, { skip: reason }, () => {});
-      continue;
-    }
+  for (const c of table.cases.filter(isRoutingCase)) {
     test(c.name, async (t) => {
       const outcome = simulate(bundle.ir, c.request);
       if (outcome.error) {
