@@ -38,11 +38,11 @@ export interface TypeCheckRun {
   /** Parsed and bound: what the AST lookups (computed imports, declaration sites) read at once. */
   program: Program;
   /**
-   * The type errors of the policy sources. Files are checked a slice of time at a time, yielding to the
-   * event loop between slices, so bundling (esbuild's resolve callbacks) and the sandbox's evaluation
-   * proceed on the other core meanwhile instead of waiting for the whole type check.
+   * The type errors of the policy sources, checked from the first call on. Files are checked a slice of
+   * time at a time, yielding to the event loop between slices, so that the sandbox's evaluation (in its
+   * own process) and a control plane's streams keep going meanwhile.
    */
-  diagnostics: Promise<Diagnostic[]>;
+  diagnostics(): Promise<Diagnostic[]>;
 }
 
 /** How long one slice of type checking holds the event loop. */
@@ -84,7 +84,8 @@ export class PolicyTypeChecker {
     const builder = this.builder;
     const program = builder.getProgram();
     const root = path.resolve(this.root);
-    return { program, diagnostics: this.diagnosticsOf(builder, program, root) };
+    let diagnostics: Promise<Diagnostic[]> | undefined;
+    return { program, diagnostics: () => (diagnostics ??= this.diagnosticsOf(builder, program, root)) };
   }
 
   private async diagnosticsOf(builder: SemanticDiagnosticsBuilderProgram, program: Program, root: string): Promise<Diagnostic[]> {
