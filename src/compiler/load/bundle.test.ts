@@ -5,7 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { bundlePolicies } from "./bundle.ts";
+import * as esbuild from "esbuild";
+import { bundlePolicies, withinAllowList } from "./bundle.ts";
+import { dslEntry } from "./paths.ts";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "typemesh-bundle-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -95,4 +97,44 @@ test("imports resolve as esbuild resolves them: the .ts extension written out, a
   const fromIndex = await bundle(index, "a.policy.ts");
   assert.deepEqual(fromIndex.diagnostics, []);
   assert.match(fromIndex.bundle?.code ?? "", /from-index/);
+});
+
+// Bundling goes first without the allow-list plugin (bundle.ts, twoTries); its metafile must then show
+// nothing the plugin would refuse, or the plugin decides.
+async function metafileOf(root: string, entry: string): Promise<esbuild.Metafile> {
+  const result = await esbuild.build({
+    entryPoints: [path.join(root, entry)], absWorkingDir: root, bundle: true, write: false, outfile: path.join(root, "out.js"),
+    platform: "neutral", logLevel: "silent", alias: { typemesh: dslEntry }, metafile: true,
+  });
+  return result.metafile!;
+}
+
+test("what esbuild bundles alone of a well-behaved directory is within the allow-list", async () => {
+  const root = policies("alone-ok", {
+    "a.policy.ts": `import { defineMesh } from "typemesh";\nimport { domain } from "./shared/domain";\ndefineMesh({ trustDomain: domain, mtls: "strict" });\n`,
+    "shared/domain.ts": `export const domain = "shop.local";\n`,
+  });
+  assert.equal(withinAllowList(root, await metafileOf(root, "a.policy.ts")), true);
+});
+
+test("a bare import that a tsconfig's baseUrl resolves inside the directory is still refused", async () => {
+  const root = policies("base-url", {
+    "tsconfig.json": `{ "compilerOptions": { "baseUrl": "." } }\n`,
+    "a.policy.ts": `import { domain } from "shared/domain";\nexport const x = domain;\n`,
+    "shared/domain.ts": `export const domain = "shop.local";\n`,
+  });
+  // esbuild alone follows the tsconfig and finds the module inside; the metafile still tells how it
+  // was written, so that bundle is not used …
+  assert.equal(withinAllowList(root, await metafileOf(root, "a.policy.ts")), false);
+  // … and the allow-list refuses it, as it refuses every bare import but "typemesh".
+  const outcome = await bundle(root, "a.policy.ts");
+  assert.equal(outcome.bundle, undefined);
+  assert.equal(outcome.diagnostics[0]?.code, "TM0002");
+  assert.equal(outcome.diagnostics[0]?.location?.line, 1);
+  assert.match(outcome.diagnostics[0]?.message ?? "", /import "shared\/domain" is not allowed/);
+});
+
+test("a module outside the directory makes esbuild's own bundle unusable", async () => {
+  const root = policies("alone-out", { "a.policy.ts": `import { secret } from "../outside/secret";\nexport const x = secret;\n` });
+  assert.equal(withinAllowList(root, await metafileOf(root, "a.policy.ts")), false);
 });

@@ -1,17 +1,17 @@
-// The load phase: bundle, then type-check while the sandbox evaluates the bundle; then locate every
-// declaration.
+// The load phase: type-check while the modules are bundled and evaluated in the sandbox; then locate
+// every declaration.
 // Collects every diagnostic it can; returns a PolicyGraph whenever evaluation succeeded (type errors
 // alone do not stop the semantic rules from running, as with tsc's "all errors at once").
 import path from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { bundlePolicies, type IncrementalBundler } from "./bundle.ts";
 import { findComputedImports } from "./computed-imports.ts";
-import { DEFAULT_EVAL_TIMEOUT_MS, evaluateBundle } from "./evaluate.ts";
+import { DEFAULT_EVAL_TIMEOUT_MS, evaluateBundle, type RawDeclaration } from "./evaluate.ts";
 import { locateDeclaration } from "./locate.ts";
 import type { PolicyGraph } from "./policy-graph.ts";
 import { findPolicyFiles, relativePolicyPath } from "./policy-files.ts";
 import { runawaySite } from "./runaway-site.ts";
-import { createSourceMapper, policyFrame } from "./source-map.ts";
+import { createSourceMapper, policyFrame, type SourceMapper } from "./source-map.ts";
 import { PolicyTypeChecker } from "./type-check.ts";
 
 export interface LoadOptions {
@@ -47,20 +47,18 @@ export async function loadPolicies(dir: string, options: LoadOptions = {}): Prom
   // A computed import() is refused before any policy code runs.
   const computedImports = findComputedImports(root, typed.program);
   if (computedImports.length > 0) return { diagnostics: [...await typed.diagnostics(), ...computedImports] };
-  // Bundling goes first: its import allow-list (bundle.ts) answers esbuild on this thread. The sandbox
-  // then evaluates the bundle in its own process while the type check runs here, a slice at a time.
-  const bundled = options.bundler ? await options.bundler.rebuild(files) : await bundlePolicies(root, files);
-  if (!bundled.bundle) return { diagnostics: [...await typed.diagnostics(), ...bundled.diagnostics] };
-  const mapper = createSourceMapper(root, bundled.bundle.sourceMap);
-  const evaluation = evaluateBundle(bundled.bundle, mapper, options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS);
+  // Bundling (esbuild's process) and then evaluation (the sandbox's) run beside the type check, which
+  // yields to them a slice at a time (type-check.ts).
+  const evaluation = bundleAndEvaluate(root, files, options);
+  evaluation.catch(() => {}); // a failure is thrown below, once awaited, not as an unhandled rejection
   const typeDiagnostics = await typed.diagnostics();
   const evaluated = await evaluation;
-  if (!evaluated.declarations) {
+  if ("diagnostics" in evaluated) {
     const stable = evaluated.diagnostics.map((d) =>
       d.code === "TM0005" && d.location ? { ...d, location: runawaySite(root, typed.program, d.location) } : d);
     return { diagnostics: [...typeDiagnostics, ...stable] };
   }
-  const { declarations } = evaluated;
+  const { declarations, mapper } = evaluated;
 
   const graph: PolicyGraph = { root, files: files.map((f) => relativePolicyPath(root, f)), meshes: [], services: [] };
   for (const declaration of declarations) {
@@ -71,4 +69,13 @@ export async function loadPolicies(dir: string, options: LoadOptions = {}): Prom
     else graph.services.push({ spec, site });
   }
   return { graph, diagnostics: typeDiagnostics };
+}
+
+/** Bundles the modules, then evaluates the bundle in the sandbox: the declarations, or why there are none. */
+async function bundleAndEvaluate(root: string, files: string[], options: LoadOptions): Promise<{ diagnostics: Diagnostic[] } | { declarations: RawDeclaration[]; mapper: SourceMapper }> {
+  const bundled = options.bundler ? await options.bundler.rebuild(files) : await bundlePolicies(root, files);
+  if (!bundled.bundle) return { diagnostics: bundled.diagnostics };
+  const mapper = createSourceMapper(root, bundled.bundle.sourceMap);
+  const evaluated = await evaluateBundle(bundled.bundle, mapper, options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS);
+  return evaluated.declarations ? { declarations: evaluated.declarations, mapper } : { diagnostics: evaluated.diagnostics };
 }
