@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 const roots = ["src", "test", "bench"];
 const skip = new Set(["node_modules", "fixtures", "generated", "golden"]);
@@ -27,7 +28,7 @@ if (files.length === 0) {
 }
 // The sidecars the tests start through the CLI run prebuilt (bin/typemesh.js): build it from the sources
 // as they are now, so that an edit is tested, not a stale bundle.
-const built = spawnSync(process.execPath, [path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), "build-proxy.mjs")], { stdio: "inherit" });
+const built = spawnSync(process.execPath, [fileURLToPath(new URL("build-proxy.mjs", import.meta.url))], { stdio: "inherit" });
 if (built.status !== 0) process.exit(built.status ?? 1);
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], { stdio: "inherit" });
 process.exit(result.status ?? 1);

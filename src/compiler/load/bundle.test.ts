@@ -138,3 +138,15 @@ test("a module outside the directory makes esbuild's own bundle unusable", async
   const root = policies("alone-out", { "a.policy.ts": `import { secret } from "../outside/secret";\nexport const x = secret;\n` });
   assert.equal(withinAllowList(root, await metafileOf(root, "a.policy.ts")), false);
 });
+
+test("`typemesh` is always the authoring API, whatever a tsconfig in the directory maps it to", async () => {
+  const root = policies("fake-dsl", {
+    "tsconfig.json": `{ "compilerOptions": { "baseUrl": ".", "paths": { "typemesh": ["./fake.ts"] } } }\n`,
+    "fake.ts": `export const defineMesh = () => "FAKE-AUTHORING-API";\n`,
+    "a.policy.ts": `import { defineMesh } from "typemesh";\ndefineMesh({ trustDomain: "shop.local", mtls: "strict" });\n`,
+  });
+  const outcome = await bundle(root, "a.policy.ts");
+  assert.deepEqual(outcome.diagnostics, []);
+  assert.doesNotMatch(outcome.bundle?.code ?? "", /FAKE-AUTHORING-API/);
+  assert.match(outcome.bundle?.code ?? "", /shop\.local/);
+});

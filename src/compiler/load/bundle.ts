@@ -70,6 +70,29 @@ function plainPolicyModule(candidate: string): string | undefined {
   return file !== undefined && realPath(file) === file ? file : undefined;
 }
 
+// The allow-list's two rules, shared by the plugin (before esbuild resolves) and withinAllowList (on
+// what esbuild resolved alone). `typemesh` itself is the callers' case: it must be the authoring API.
+
+/** Why an import written as `specifier` (besides "typemesh") is refused, or undefined. */
+function refusedSpecifier(root: string, resolveDir: string, specifier: string): string | undefined {
+  if (!specifier.startsWith("./") && !specifier.startsWith("../")) return ONLY_POLICY_MODULES;
+  return isInside(root, path.resolve(resolveDir, specifier)) ? undefined : ONLY_POLICY_MODULES;
+}
+
+/** Why a module an import landed on is refused, or undefined: a TypeScript file really inside. */
+function refusedModule(realRoot: string, file: string): string | undefined {
+  const real = realPath(file);
+  // esbuild follows symlinks, and a link inside the directory can point anywhere
+  // (policies/registry.json -> ~/.docker/config.json).
+  if (!real || !isInside(realRoot, real)) return "it leads outside the policies directory (through a symbolic link)";
+  return POLICY_SOURCE.test(real) ? undefined : `${ONLY_POLICY_MODULES}, and it is not a TypeScript module`;
+}
+
+/** The modules of typemesh's own that a bundle always holds: not subject to the allow-list. */
+function isInternal(file: string): boolean {
+  return file.endsWith("<stdin>") || file === sandboxCollector || file.startsWith(dslDir + path.sep);
+}
+
 function sandboxImports(root: string): esbuild.Plugin {
   return {
     name: "typemesh-sandbox-imports",
@@ -79,26 +102,19 @@ function sandboxImports(root: string): esbuild.Plugin {
         if (args.pluginData === NESTED) return undefined;
         if (args.path === "typemesh") return { path: dslEntry };
         if (args.kind === "entry-point") return undefined;
-        const internal = args.importer.endsWith("<stdin>") || args.importer.startsWith(dslDir) ||
-          args.importer === sandboxCollector;
-        if (internal) return undefined;
-        if (!args.path.startsWith("./") && !args.path.startsWith("../")) return REFUSED(args.path, ONLY_POLICY_MODULES);
+        if (isInternal(args.importer)) return undefined;
+        const written = refusedSpecifier(root, args.resolveDir, args.path);
+        if (written) return REFUSED(args.path, written);
         const candidate = path.resolve(args.resolveDir, args.path);
-        if (!isInside(root, candidate)) return REFUSED(args.path, ONLY_POLICY_MODULES);
         const plain = plainPolicyModule(candidate);
         if (plain !== undefined && isInside(realRoot, plain)) return { path: plain };
-        // Where the import really lands: esbuild follows symlinks, and a link inside the directory can
-        // point anywhere (policies/registry.json -> ~/.docker/config.json).
+        // Where the import really lands (refusedModule).
         const resolved = await build.resolve(args.path, {
           kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: NESTED,
         });
         if (resolved.errors.length > 0 || resolved.external) return undefined; // esbuild reports it (TM0003)
-        const real = realPath(resolved.path);
-        if (!real || !isInside(realRoot, real)) {
-          return REFUSED(args.path, "it leads outside the policies directory (through a symbolic link)");
-        }
-        if (!POLICY_SOURCE.test(real)) return REFUSED(args.path, `${ONLY_POLICY_MODULES}, and it is not a TypeScript module`);
-        return { path: resolved.path };
+        const landing = refusedModule(realRoot, resolved.path);
+        return landing ? REFUSED(args.path, landing) : { path: resolved.path };
       });
     },
   };
@@ -126,20 +142,20 @@ function toDiagnostic(root: string, message: esbuild.Message): Diagnostic {
 
 /**
  * Whether a bundle esbuild made on its own (no plugin: `typemesh` aliased, the metafile kept) holds only
- * what the allow-list would have let in: the entry, the authoring API and the sandbox collector, and
- * TypeScript modules inside the directory (no symbolic link on the way) imported as `typemesh` or by a
- * relative path. Anything else and the bundle is discarded unread, and the allow-list decides.
+ * what the allow-list would have let in: every module of the policies' a TypeScript file really inside
+ * the directory, every import in them written as `typemesh` (and landing on the authoring API) or as a
+ * relative path inside. Anything else and the bundle is discarded unread, and the plugin decides.
  */
 export function withinAllowList(root: string, metafile: esbuild.Metafile): boolean {
   const realRoot = realPath(root) ?? root;
   for (const [input, { imports }] of Object.entries(metafile.inputs)) {
-    if (input === "<stdin>") continue;
     const file = path.resolve(root, input);
-    if (file === sandboxCollector || file.startsWith(dslDir + path.sep)) continue;
-    if (!POLICY_SOURCE.test(file) || realPath(file) !== file || !isInside(realRoot, file)) return false;
+    if (isInternal(file)) continue;
+    if (refusedModule(realRoot, file)) return false;
     for (const record of imports) {
       const written = record.original ?? "";
-      if (record.external || !(written === "typemesh" || written.startsWith("./") || written.startsWith("../"))) return false;
+      if (record.external) return false;
+      if (written === "typemesh" ? path.resolve(root, record.path) !== dslEntry : refusedSpecifier(root, path.dirname(file), written)) return false;
     }
   }
   return true;
