@@ -1,9 +1,10 @@
-// A compile session keeps the type checker's parsed files and esbuild's incremental context between
-// compiles of one directory: what --watch and the control plane's policy source use to re-check fast.
+// A compile session keeps, between compiles of one directory, the type checker's thread (its parsed
+// files, its last program and the declaration sites located in unchanged files) and esbuild's
+// incremental context: what --watch and the control plane's policy source use to re-check fast.
 import path from "node:path";
 import { compilePolicies, type CompileResult } from "./compile.ts";
 import { createIncrementalBundler } from "./load/bundle.ts";
-import { PolicyTypeChecker } from "./load/type-check.ts";
+import { createTypeCheckWorker } from "./load/type-check-worker.ts";
 
 export interface CompileSession {
   compile(): Promise<CompileResult>;
@@ -12,10 +13,10 @@ export interface CompileSession {
 
 export function createCompileSession(dir: string, options: { evalTimeoutMs?: number } = {}): CompileSession {
   const root = path.resolve(dir);
-  const typeChecker = new PolicyTypeChecker(root);
+  const typeChecker = createTypeCheckWorker(root);
   const bundler = createIncrementalBundler(root);
   return {
     compile: () => compilePolicies(root, { ...options, typeChecker, bundler }),
-    dispose: () => bundler.dispose(),
+    dispose: async () => { await Promise.all([bundler.dispose(), typeChecker.dispose()]); },
   };
 }

@@ -1,7 +1,7 @@
 // What every rule reads: the shape-checked declarations and a way to report against a value path.
 import { catalog, type DiagnosticCode } from "../diagnostics/catalog.ts";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
-import { locate, type DeclarationSite } from "../load/locate.ts";
+import { locate, type DeclarationSite } from "../load/declaration-site.ts";
 import type { MeshSpecData, RequestMatchSpec, RouteSpec, ServiceSpecData } from "./spec-shape.ts";
 
 export interface CheckedService {

@@ -1,7 +1,7 @@
 // Validates each declaration's shape with ajv before the rules read it (TM1024).
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
-import { locate, type DeclarationSite } from "../load/locate.ts";
+import { locate, type DeclarationSite } from "../load/declaration-site.ts";
 import { MeshSpecShape, RefShape, ServiceSpecShape } from "./spec-shape.ts";
 
 // verbose: errors carry the offending value and its schema, so messages can say what was found.

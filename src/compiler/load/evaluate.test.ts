@@ -8,7 +8,7 @@ import { DEFAULT_EVAL_TIMEOUT_MS, evaluateBundle } from "./evaluate.ts";
 import type { SourceMapper } from "./source-map.ts";
 
 // Every bundle line is "policy.ts" line for line, so locations are easy to state.
-const mapper: SourceMapper = { toPolicy: ({ line, column }) => ({ file: "policy.ts", line, column }) };
+const mapper: SourceMapper = { toPolicy: ({ line, column }) => ({ file: "policy.ts", line, column }), prepare: () => {} };
 const noDeclarations = `globalThis.${RESULT_GLOBAL} = "[]";`;
 
 // The limit is wall-clock; runaway tests use 1 s, enough CPU time for the profiler even on a busy machine.

@@ -66,47 +66,86 @@ function interpret(report: SandboxReport, bundle: PolicyBundle, mapper: SourceMa
   return readDeclarations(report.declarations);
 }
 
+/** A sandbox process started ahead of its bundle, so that its start overlaps bundling. */
+export interface Sandbox {
+  /** Evaluates one bundle; a sandbox evaluates once and ends. */
+  evaluate(bundle: PolicyBundle, mapper: SourceMapper, timeoutMs?: number): Promise<EvaluationOutcome>;
+  /** Ends a sandbox that will not be used (bundling failed). */
+  cancel(): void;
+}
+
+export function startSandbox(): Sandbox {
+  const child = fork(sandboxScript, [], {
+    env: {},
+    execArgv: [`--max-old-space-size=${EVAL_MEMORY_LIMIT_MB}`, "--max-semi-space-size=16", "--disallow-code-generation-from-strings"],
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+    serialization: "json",
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => { if (stderr.length < 65_536) stderr += chunk.toString(); });
+  // What ends the sandbox before a report: known as soon as it happens, answered once evaluate() asks.
+  let ready = false;
+  let ended: EvaluationOutcome | undefined;
+  let onReady: (() => void) | undefined;
+  let onReport: ((report: SandboxReport) => void) | undefined;
+  let onEnd: ((outcome: EvaluationOutcome) => void) | undefined;
+  const end = (outcome: EvaluationOutcome) => {
+    ended ??= outcome;
+    onEnd?.(ended);
+  };
+  child.on("message", (message: SandboxReport | { ready: true }) => {
+    if ("ready" in message) {
+      ready = true;
+      onReady?.();
+    } else {
+      onReport?.(message);
+    }
+  });
+  child.on("error", (error) => end({
+    diagnostics: [{ code: "TM0004", severity: "error", message: `policy evaluation could not start: ${error.message}`, hint: "please report this as a typemesh bug" }],
+  }));
+  // "close", not "exit": by then stderr and the IPC channel are drained, so a report sent just before
+  // the end has arrived, and an out-of-memory message is complete.
+  child.on("close", (code, signal) => end(OUT_OF_MEMORY.test(stderr) ? { diagnostics: [outOfMemory()] } : {
+    diagnostics: [{ code: "TM0004", severity: "error", message: `policy evaluation ended without a result (${signal ?? `exit code ${code}`})`, hint: "please report this as a typemesh bug" }],
+  }));
+
+  return {
+    evaluate(bundle, mapper, timeoutMs = DEFAULT_EVAL_TIMEOUT_MS) {
+      return new Promise((resolve) => {
+        let settled = false;
+        let watchdog: NodeJS.Timeout | undefined;
+        const finish = (outcome: EvaluationOutcome) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(watchdog);
+          child.kill("SIGKILL");
+          resolve(outcome);
+        };
+        const send = () => {
+          child.send({ code: bundle.code, filename: BUNDLE_NAME, timeoutMs, resultGlobal: RESULT_GLOBAL });
+          // vm's time limit cannot interrupt a single long builtin call ("x".repeat(2 ** 29), a huge
+          // sort); the process can always be killed from here. The clock starts once the sandbox is up,
+          // so that a slow start on a busy machine is not counted against the policies.
+          watchdog = setTimeout(() => finish({ diagnostics: [runaway(timeoutMs)] }), 2 * timeoutMs + 1000);
+        };
+        onReport = (report) => finish(interpret(report, bundle, mapper, timeoutMs));
+        onEnd = finish;
+        if (ended) finish(ended);
+        else if (ready) send();
+        else onReady = send;
+      });
+    },
+    cancel() {
+      child.kill("SIGKILL");
+    },
+  };
+}
+
 export function evaluateBundle(
   bundle: PolicyBundle,
   mapper: SourceMapper,
   timeoutMs = DEFAULT_EVAL_TIMEOUT_MS,
 ): Promise<EvaluationOutcome> {
-  return new Promise((resolve) => {
-    const child = fork(sandboxScript, [], {
-      env: {},
-      execArgv: [`--max-old-space-size=${EVAL_MEMORY_LIMIT_MB}`, "--max-semi-space-size=16", "--disallow-code-generation-from-strings"],
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-      serialization: "json",
-    });
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => { if (stderr.length < 65_536) stderr += chunk.toString(); });
-    let settled = false;
-    let watchdog: NodeJS.Timeout | undefined;
-    const finish = (outcome: EvaluationOutcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(watchdog);
-      child.kill("SIGKILL");
-      resolve(outcome);
-    };
-    child.on("message", (message: SandboxReport | { ready: true }) => {
-      if ("ready" in message) {
-        child.send({ code: bundle.code, filename: BUNDLE_NAME, timeoutMs, resultGlobal: RESULT_GLOBAL });
-        // vm's time limit cannot interrupt a single long builtin call ("x".repeat(2 ** 29), a huge
-        // sort); the process can always be killed from here. The clock starts once the sandbox is up,
-        // so that a slow start on a busy machine is not counted against the policies.
-        watchdog = setTimeout(() => finish({ diagnostics: [runaway(timeoutMs)] }), 2 * timeoutMs + 1000);
-        return;
-      }
-      finish(interpret(message, bundle, mapper, timeoutMs));
-    });
-    child.on("error", (error) => finish({
-      diagnostics: [{ code: "TM0004", severity: "error", message: `policy evaluation could not start: ${error.message}`, hint: "please report this as a typemesh bug" }],
-    }));
-    // "close", not "exit": by then stderr and the IPC channel are drained, so a report sent just before
-    // the end has arrived, and an out-of-memory message is complete.
-    child.on("close", (code, signal) => finish(OUT_OF_MEMORY.test(stderr) ? { diagnostics: [outOfMemory()] } : {
-      diagnostics: [{ code: "TM0004", severity: "error", message: `policy evaluation ended without a result (${signal ?? `exit code ${code}`})`, hint: "please report this as a typemesh bug" }],
-    }));
-  });
+  return startSandbox().evaluate(bundle, mapper, timeoutMs);
 }

@@ -1,23 +1,20 @@
-// The load phase: type-check while the modules are bundled and evaluated in the sandbox; then locate
-// every declaration.
+// The load phase: type-check (in the type checker's thread) while the modules are bundled and
+// evaluated in the sandbox; then locate every declaration.
 // Collects every diagnostic it can; returns a PolicyGraph whenever evaluation succeeded (type errors
 // alone do not stop the semantic rules from running, as with tsc's "all errors at once").
 import path from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
-import { bundlePolicies, type IncrementalBundler } from "./bundle.ts";
-import { findComputedImports } from "./computed-imports.ts";
-import { DEFAULT_EVAL_TIMEOUT_MS, evaluateBundle, type RawDeclaration } from "./evaluate.ts";
-import { locateDeclaration } from "./locate.ts";
+import { bundlePolicies, type BundleOutcome, type IncrementalBundler } from "./bundle.ts";
+import { DEFAULT_EVAL_TIMEOUT_MS, startSandbox, type RawDeclaration, type Sandbox } from "./evaluate.ts";
 import type { PolicyGraph } from "./policy-graph.ts";
 import { findPolicyFiles, relativePolicyPath } from "./policy-files.ts";
-import { runawaySite } from "./runaway-site.ts";
 import { createSourceMapper, policyFrame, type SourceMapper } from "./source-map.ts";
-import { PolicyTypeChecker } from "./type-check.ts";
+import { createTypeCheckWorker, type TypeCheckWorker } from "./type-check-worker.ts";
 
 export interface LoadOptions {
   evalTimeoutMs?: number;
-  /** Reused between loads by --watch. */
-  typeChecker?: PolicyTypeChecker;
+  /** Reused between loads by --watch and a control plane: keeps the program and located sites. */
+  typeChecker?: TypeCheckWorker;
   bundler?: IncrementalBundler;
 }
 
@@ -42,40 +39,64 @@ export async function loadPolicies(dir: string, options: LoadOptions = {}): Prom
       }],
     };
   }
-  const checker = options.typeChecker ?? new PolicyTypeChecker(root);
-  const typed = checker.start(files);
-  // A computed import() is refused before any policy code runs.
-  const computedImports = findComputedImports(root, typed.program);
-  if (computedImports.length > 0) return { diagnostics: [...await typed.diagnostics(), ...computedImports] };
-  // Bundling (esbuild's process) and then evaluation (the sandbox's) run beside the type check, which
-  // yields to them a slice at a time (type-check.ts).
-  const evaluation = bundleAndEvaluate(root, files, options);
-  evaluation.catch(() => {}); // a failure is thrown below, once awaited, not as an unhandled rejection
-  const typeDiagnostics = await typed.diagnostics();
+  const checker = options.typeChecker ?? createTypeCheckWorker(root);
+  try {
+    return await load(root, files, checker, options);
+  } finally {
+    if (!options.typeChecker) await checker.dispose();
+  }
+}
+
+async function load(root: string, files: string[], checker: TypeCheckWorker, options: LoadOptions): Promise<LoadResult> {
+  const started = checker.start(files);
+  // Bundling runs no policy code: it starts at once, beside the program's creation, and the sandbox's
+  // process starts beside it.
+  const sandbox = startSandbox();
+  const bundling = options.bundler ? options.bundler.rebuild(files) : bundlePolicies(root, files);
+  let evaluation: Promise<Evaluated> | undefined;
+  try {
+    // A computed import() is refused before any policy code runs.
+    const computedImports = await started;
+    if (computedImports.length > 0) return { diagnostics: [...await checker.diagnostics(), ...computedImports] };
+    evaluation = evaluate(root, await bundling, sandbox, options);
+  } finally {
+    if (!evaluation) {
+      sandbox.cancel();
+      bundling.catch(() => {}); // its outcome no longer matters
+    }
+  }
+  const typeDiagnostics = checker.diagnostics();
+  typeDiagnostics.catch(() => {}); // a failure is thrown below, once awaited, not as an unhandled rejection
   const evaluated = await evaluation;
   if ("diagnostics" in evaluated) {
-    const stable = evaluated.diagnostics.map((d) =>
-      d.code === "TM0005" && d.location ? { ...d, location: runawaySite(root, typed.program, d.location) } : d);
-    return { diagnostics: [...typeDiagnostics, ...stable] };
+    const stable = await Promise.all(evaluated.diagnostics.map(async (d) =>
+      d.code === "TM0005" && d.location ? { ...d, location: await checker.runawaySite(d.location) } : d));
+    return { diagnostics: [...await typeDiagnostics, ...stable] };
   }
   const { declarations, mapper } = evaluated;
-
+  const calls = declarations.map((declaration) => policyFrame(declaration.stack, mapper) ?? { file: "<unknown>", line: 1, column: 1 });
+  const sites = await checker.locate(calls);
   const graph: PolicyGraph = { root, files: files.map((f) => relativePolicyPath(root, f)), meshes: [], services: [] };
-  for (const declaration of declarations) {
-    const call = policyFrame(declaration.stack, mapper) ?? { file: "<unknown>", line: 1, column: 1 };
-    const site = locateDeclaration(root, typed.program, call);
+  for (const [i, declaration] of declarations.entries()) {
     const spec = (declaration.spec && typeof declaration.spec === "object" ? declaration.spec : {}) as Record<string, unknown>;
+    const site = sites[i]!;
     if (declaration.kind === "mesh") graph.meshes.push({ spec, site });
     else graph.services.push({ spec, site });
   }
-  return { graph, diagnostics: typeDiagnostics };
+  return { graph, diagnostics: await typeDiagnostics };
 }
 
-/** Bundles the modules, then evaluates the bundle in the sandbox: the declarations, or why there are none. */
-async function bundleAndEvaluate(root: string, files: string[], options: LoadOptions): Promise<{ diagnostics: Diagnostic[] } | { declarations: RawDeclaration[]; mapper: SourceMapper }> {
-  const bundled = options.bundler ? await options.bundler.rebuild(files) : await bundlePolicies(root, files);
-  if (!bundled.bundle) return { diagnostics: bundled.diagnostics };
+type Evaluated = { diagnostics: Diagnostic[] } | { declarations: RawDeclaration[]; mapper: SourceMapper };
+
+/** Evaluates the bundle in the sandbox: the declarations, or why there are none. */
+async function evaluate(root: string, bundled: BundleOutcome, sandbox: Sandbox, options: LoadOptions): Promise<Evaluated> {
+  if (!bundled.bundle) {
+    sandbox.cancel();
+    return { diagnostics: bundled.diagnostics };
+  }
   const mapper = createSourceMapper(root, bundled.bundle.sourceMap);
-  const evaluated = await evaluateBundle(bundled.bundle, mapper, options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS);
+  // Every declaration's stack is mapped through it: read it while the sandbox evaluates.
+  setImmediate(() => mapper.prepare());
+  const evaluated = await sandbox.evaluate(bundled.bundle, mapper, options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS);
   return evaluated.declarations ? { declarations: evaluated.declarations, mapper } : { diagnostics: evaluated.diagnostics };
 }

@@ -2,7 +2,7 @@
 // every part. Values are exactly what the sandbox produced (untrusted: `as any` can put anything
 // anywhere), so the check rules validate shapes before the lowering trusts them.
 import type { SourceLocation } from "../diagnostics/diagnostic.ts";
-import type { DeclarationSite } from "./locate.ts";
+import type { DeclarationSite } from "./declaration-site.ts";
 
 /** A reference to another service (or one version of it), as it comes out of the sandbox. */
 export interface RawRef {

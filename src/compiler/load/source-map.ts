@@ -14,15 +14,18 @@ export interface BundlePosition {
 export interface SourceMapper {
   /** The policy-source location of a bundle position, or undefined for the compiler's own code. */
   toPolicy(position: BundlePosition): SourceLocation | undefined;
+  /** Reads the map now rather than at the first lookup. */
+  prepare(): void;
 }
 
 export function createSourceMapper(root: string, sourceMap: string): SourceMapper {
   // Parsed on first use (a 1,000-module map takes ~0.4 s): the sandbox starts evaluating without it.
   let map: SourceMap | undefined;
+  const read = () => (map ??= new SourceMap(JSON.parse(sourceMap)));
   return {
+    prepare: () => { read(); },
     toPolicy({ line, column }) {
-      map ??= new SourceMap(JSON.parse(sourceMap));
-      const entry = map.findEntry(line - 1, column - 1) as
+      const entry = read().findEntry(line - 1, column - 1) as
         { originalSource?: string; originalLine?: number; originalColumn?: number };
       if (!entry.originalSource || entry.originalLine === undefined) return undefined;
       const absolute = path.resolve(root, entry.originalSource.replace(/^file:\/\//, ""));

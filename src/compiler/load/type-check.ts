@@ -1,7 +1,7 @@
 // Type-checks the policy modules with the TypeScript compiler API, exactly as an editor would see them
 // (strict, `typemesh` mapped to the authoring API, no ambient Node types so `process` is an error too).
 // A PolicyTypeChecker keeps parsed files and the previous builder program, so --watch re-checks only
-// what an edit affects.
+// what an edit affects. It runs in the type checker's thread (type-check-worker.ts).
 import path from "node:path";
 import type { CompilerHost, CompilerOptions, Diagnostic as TsDiagnostic, Program, SemanticDiagnosticsBuilderProgram, SourceFile } from "typescript";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
@@ -39,8 +39,8 @@ export interface TypeCheckRun {
   program: Program;
   /**
    * The type errors of the policy sources, checked from the first call on. Files are checked a slice of
-   * time at a time, yielding to the event loop between slices, so that the sandbox's evaluation (in its
-   * own process) and a control plane's streams keep going meanwhile.
+   * time at a time, yielding to the event loop between slices, so that the thread answers other
+   * requests (where the declarations are) while it checks.
    */
   diagnostics(): Promise<Diagnostic[]>;
 }
@@ -97,14 +97,18 @@ export class PolicyTypeChecker {
       ...builder.getOptionsDiagnostics(),
       ...sources.flatMap((file) => builder.getSyntacticDiagnostics(file)),
     ];
+    // The builder knows which files an edit affects: a file whose imports changed shape is re-checked
+    // even though its own text did not change. Until every affected file has been visited this way,
+    // asking a file for its diagnostics may answer from before the edit.
+    const skip = (file: SourceFile) => !isPolicySource(root, file.fileName);
     let sliceStart = performance.now();
-    for (const file of sources) {
-      all.push(...builder.getSemanticDiagnostics(file));
+    while (builder.getSemanticDiagnosticsOfNextAffectedFile(undefined, skip)) {
       if (performance.now() - sliceStart >= SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         sliceStart = performance.now();
       }
     }
+    for (const file of sources) all.push(...builder.getSemanticDiagnostics(file));
     return all.map((d) => toDiagnostic(root, d));
   }
 }

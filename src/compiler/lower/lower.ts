@@ -3,7 +3,7 @@
 // order the author gave where order means something (routes, split keys) and is sorted where not.
 import type { CheckedMesh, CheckedService } from "../check/context.ts";
 import type { AuthzRuleSpec } from "../check/spec-shape.ts";
-import { locate } from "../load/locate.ts";
+import { locate } from "../load/declaration-site.ts";
 import type { AuthzRuleIR, HttpMethodIR, MeshIR, ServiceIR } from "../ir/schema.ts";
 import { parseDuration } from "../units.ts";
 import { lowerRoute } from "./lower-route.ts";

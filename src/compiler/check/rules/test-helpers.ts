@@ -2,7 +2,7 @@
 // and one rule run over them. A declaration's site can give value paths lines of their own, so that
 // a test can tell which part of the spec a diagnostic points at.
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
-import type { DeclarationSite } from "../../load/locate.ts";
+import type { DeclarationSite } from "../../load/declaration-site.ts";
 import { createContext, type CheckedMesh, type CheckedService } from "../context.ts";
 import type { Rule } from "../rule.ts";
 import type { MeshSpecData, ServiceSpecData } from "../spec-shape.ts";

@@ -1,0 +1,55 @@
+// Runs in the type checker's thread: keeps the TypeScript program of one policies directory and
+// answers what needs it. Everything crosses as plain data: diagnostics, locations, declaration sites.
+import { parentPort } from "node:worker_threads";
+import type { SourceLocation } from "../diagnostics/diagnostic.ts";
+import { findComputedImports } from "./computed-imports.ts";
+import type { DeclarationSite } from "./declaration-site.ts";
+import { runawaySite } from "./runaway-site.ts";
+import { createSiteCache } from "./site-cache.ts";
+import { PolicyTypeChecker, type TypeCheckRun } from "./type-check.ts";
+
+export type TypeCheckAsk =
+  | { kind: "start"; files: string[] }
+  | { kind: "diagnostics" }
+  | { kind: "locate"; calls: SourceLocation[] }
+  | { kind: "runaway"; location: SourceLocation };
+
+export type TypeCheckRequest = TypeCheckAsk & { id: number };
+
+export type TypeCheckReply = { id: number; value: unknown } | { id: number; error: string };
+
+export function serveTypeChecks(root: string): void {
+  const port = parentPort;
+  if (!port) throw new Error("type-check-service runs in a worker thread");
+  const checker = new PolicyTypeChecker(root);
+  const sites = createSiteCache();
+  let run: TypeCheckRun | undefined;
+  let locateSite: ((call: SourceLocation) => DeclarationSite) | undefined;
+  const current = (): TypeCheckRun => {
+    if (!run) throw new Error("no program yet: start() comes first");
+    return run;
+  };
+
+  const answer = async (request: TypeCheckRequest): Promise<unknown> => {
+    switch (request.kind) {
+      case "start":
+        run = checker.start(request.files);
+        locateSite = undefined;
+        return findComputedImports(root, run.program);
+      case "diagnostics":
+        return current().diagnostics();
+      case "locate":
+        locateSite ??= sites.begin(root, current().program);
+        return request.calls.map(locateSite);
+      case "runaway":
+        return runawaySite(root, current().program, request.location);
+    }
+  };
+
+  port.on("message", (request: TypeCheckRequest) => {
+    answer(request).then(
+      (value) => port.postMessage({ id: request.id, value } satisfies TypeCheckReply),
+      (error: unknown) => port.postMessage({ id: request.id, error: String((error as Error)?.stack ?? error) } satisfies TypeCheckReply),
+    );
+  });
+}
