@@ -1,9 +1,11 @@
 // A compile session keeps, between compiles of one directory, the type checker's thread (its parsed
 // files, its last program and the declaration sites located in unchanged files) and esbuild's
-// incremental context: what --watch and the control plane's policy source use to re-check fast.
+// incremental context: what --watch and the control plane's policy source use to re-check fast. Its
+// first compile starts from the state a previous process saved (type-check-state.ts).
 import path from "node:path";
 import { compilePolicies, type CompileResult } from "./compile.ts";
 import { createIncrementalBundler } from "./load/bundle.ts";
+import { typeCheckStateFile } from "./load/type-check-state.ts";
 import { createTypeCheckWorker } from "./load/type-check-worker.ts";
 
 export interface CompileSession {
@@ -13,7 +15,7 @@ export interface CompileSession {
 
 export function createCompileSession(dir: string, options: { evalTimeoutMs?: number } = {}): CompileSession {
   const root = path.resolve(dir);
-  const typeChecker = createTypeCheckWorker(root);
+  const typeChecker = createTypeCheckWorker(root, { stateFile: typeCheckStateFile(root) });
   const bundler = createIncrementalBundler(root);
   return {
     compile: () => compilePolicies(root, { ...options, typeChecker, bundler }),

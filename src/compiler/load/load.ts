@@ -9,6 +9,7 @@ import { DEFAULT_EVAL_TIMEOUT_MS, startSandbox, type RawDeclaration, type Sandbo
 import type { PolicyGraph } from "./policy-graph.ts";
 import { findPolicyFiles, relativePolicyPath } from "./policy-files.ts";
 import { createSourceMapper, policyFrame, type SourceMapper } from "./source-map.ts";
+import { typeCheckStateFile } from "./type-check-state.ts";
 import { createTypeCheckWorker, type TypeCheckWorker } from "./type-check-worker.ts";
 
 export interface LoadOptions {
@@ -39,7 +40,8 @@ export async function loadPolicies(dir: string, options: LoadOptions = {}): Prom
       }],
     };
   }
-  const checker = options.typeChecker ?? createTypeCheckWorker(root);
+  // A one-shot load starts from the type checker's saved state and saves it, as a session does.
+  const checker = options.typeChecker ?? createTypeCheckWorker(root, { stateFile: typeCheckStateFile(root) });
   try {
     return await load(root, files, checker, options);
   } finally {

@@ -6,25 +6,30 @@ import { findComputedImports } from "./computed-imports.ts";
 import type { DeclarationSite } from "./declaration-site.ts";
 import { runawaySite } from "./runaway-site.ts";
 import { createSiteCache } from "./site-cache.ts";
-import { PolicyTypeChecker, type TypeCheckRun } from "./type-check.ts";
+import { PolicyTypeChecker, type TypeCheckerOptions, type TypeCheckRun } from "./type-check.ts";
 
 export type TypeCheckAsk =
   | { kind: "start"; files: string[] }
   | { kind: "diagnostics" }
   | { kind: "locate"; calls: SourceLocation[] }
-  | { kind: "runaway"; location: SourceLocation };
+  | { kind: "runaway"; location: SourceLocation }
+  | { kind: "save" };
 
 export type TypeCheckRequest = TypeCheckAsk & { id: number };
 
+/** How long after a check its state is saved (type-check-state.ts), unless the next compile starts. */
+const SAVE_AFTER_MS = 500;
+
 export type TypeCheckReply = { id: number; value: unknown } | { id: number; error: string };
 
-export function serveTypeChecks(root: string): void {
+export function serveTypeChecks(root: string, options: TypeCheckerOptions = {}): void {
   const port = parentPort;
   if (!port) throw new Error("type-check-service runs in a worker thread");
-  const checker = new PolicyTypeChecker(root);
+  const checker = new PolicyTypeChecker(root, options);
   const sites = createSiteCache();
   let run: TypeCheckRun | undefined;
   let locateSite: ((call: SourceLocation) => DeclarationSite) | undefined;
+  let saveTimer: NodeJS.Timeout | undefined;
   const current = (): TypeCheckRun => {
     if (!run) throw new Error("no program yet: start() comes first");
     return run;
@@ -33,11 +38,20 @@ export function serveTypeChecks(root: string): void {
   const answer = async (request: TypeCheckRequest): Promise<unknown> => {
     switch (request.kind) {
       case "start":
+        clearTimeout(saveTimer);
         run = checker.start(request.files);
         locateSite = undefined;
         return findComputedImports(root, run.program);
-      case "diagnostics":
-        return current().diagnostics();
+      case "diagnostics": {
+        const diagnostics = await current().diagnostics();
+        // Saved once the answers a compile waits for are given (locate comes next), or when asked.
+        clearTimeout(saveTimer);
+        saveTimer = setTimeout(() => checker.saveState(), SAVE_AFTER_MS).unref();
+        return diagnostics;
+      }
+      case "save":
+        clearTimeout(saveTimer);
+        return checker.saveState();
       case "locate":
         locateSite ??= sites.begin(root, current().program);
         return request.calls.map(locateSite);

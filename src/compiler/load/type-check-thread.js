@@ -5,4 +5,4 @@ import { register } from "tsx/esm/api";
 
 register();
 const { serveTypeChecks } = await import("./type-check-service.ts");
-serveTypeChecks(workerData.root);
+serveTypeChecks(workerData.root, workerData.options);

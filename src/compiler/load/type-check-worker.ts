@@ -6,6 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
 import type { DeclarationSite } from "./declaration-site.ts";
 import type { TypeCheckAsk, TypeCheckReply, TypeCheckRequest } from "./type-check-service.ts";
+import type { TypeCheckerOptions } from "./type-check.ts";
 
 export interface TypeCheckWorker {
   /** Builds the program over `files`; answers with the computed import() calls, which stop a load. */
@@ -21,8 +22,8 @@ export interface TypeCheckWorker {
 
 const threadUrl = new URL("./type-check-thread.js", import.meta.url);
 
-export function createTypeCheckWorker(root: string): TypeCheckWorker {
-  const worker = new Worker(threadUrl, { workerData: { root } });
+export function createTypeCheckWorker(root: string, options: TypeCheckerOptions = {}): TypeCheckWorker {
+  const worker = new Worker(threadUrl, { workerData: { root, options } });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let failure: Error | undefined;
@@ -60,6 +61,8 @@ export function createTypeCheckWorker(root: string): TypeCheckWorker {
     locate: (calls) => ask({ kind: "locate", calls: [...calls] }),
     runawaySite: (location) => ask({ kind: "runaway", location }),
     async dispose() {
+      // The checked state is saved before the thread ends (type-check-state.ts).
+      await ask({ kind: "save" }).catch(() => {});
       failure ??= new Error("the type checker was disposed");
       await worker.terminate();
     },

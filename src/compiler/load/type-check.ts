@@ -3,10 +3,11 @@
 // A PolicyTypeChecker keeps parsed files and the previous builder program, so --watch re-checks only
 // what an edit affects. It runs in the type checker's thread (type-check-worker.ts).
 import path from "node:path";
-import type { CompilerHost, CompilerOptions, Diagnostic as TsDiagnostic, Program, SemanticDiagnosticsBuilderProgram, SourceFile } from "typescript";
+import type { CompilerHost, CompilerOptions, Diagnostic as TsDiagnostic, EmitAndSemanticDiagnosticsBuilderProgram, Program, SourceFile } from "typescript";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { dslEntry } from "./paths.ts";
 import { isPolicySource, relativePolicyPath } from "./policy-files.ts";
+import { saveTypeCheckState } from "./type-check-state.ts";
 import { ts } from "./typescript.ts";
 
 export function policyCompilerOptions(): CompilerOptions {
@@ -56,13 +57,26 @@ function toDiagnostic(root: string, d: TsDiagnostic): Diagnostic {
   return { ...base, location: { file: relativePolicyPath(root, d.file.fileName), line: line + 1, column: character + 1 } };
 }
 
-export class PolicyTypeChecker {
-  private readonly options = policyCompilerOptions();
-  private readonly host: CompilerHost;
-  private readonly cache = new Map<string, { text: string; file: SourceFile }>();
-  private builder: SemanticDiagnosticsBuilderProgram | undefined;
+export interface TypeCheckerOptions {
+  /**
+   * Where the checked state is read from on the first check and saved after each (TypeScript's
+   * .tsbuildinfo, type-check-state.ts); without it nothing outlives the checker.
+   */
+  stateFile?: string;
+}
 
-  constructor(private readonly root: string) {
+export class PolicyTypeChecker {
+  private readonly options: CompilerOptions;
+  private readonly host: CompilerHost;
+  private readonly stateFile: string | undefined;
+  private readonly cache = new Map<string, { text: string; file: SourceFile }>();
+  private builder: EmitAndSemanticDiagnosticsBuilderProgram | undefined;
+  /** A fully checked program whose state is not saved yet. */
+  private unsaved: EmitAndSemanticDiagnosticsBuilderProgram | undefined;
+
+  constructor(private readonly root: string, { stateFile }: TypeCheckerOptions = {}) {
+    this.stateFile = stateFile;
+    this.options = stateFile ? { ...policyCompilerOptions(), incremental: true, tsBuildInfoFile: stateFile } : policyCompilerOptions();
     const host = ts.createCompilerHost(this.options, true);
     const read = host.getSourceFile.bind(host);
     host.getSourceFile = (fileName, languageVersion, onError) => {
@@ -79,8 +93,32 @@ export class PolicyTypeChecker {
     this.host = host;
   }
 
+  /** Saves the state of the last fully checked program (with noEmit, emitting writes only that). */
+  saveState(): void {
+    const { stateFile, unsaved } = this;
+    this.unsaved = undefined;
+    if (stateFile && unsaved) unsaved.emit(undefined, (_name, text) => saveTypeCheckState(stateFile, text));
+  }
+
+  /** The state a previous process saved, when it can be read; TypeScript discards one of another version. */
+  private savedState(): EmitAndSemanticDiagnosticsBuilderProgram | undefined {
+    if (!this.stateFile) return undefined;
+    try {
+      return ts.readBuilderProgram(this.options, this.host);
+    } catch {
+      return undefined; // unreadable: checked from scratch, and saved anew
+    }
+  }
+
   start(files: readonly string[]): TypeCheckRun {
-    this.builder = ts.createSemanticDiagnosticsBuilderProgram([...files], this.options, this.host, this.builder);
+    const previous = this.builder ?? this.savedState();
+    try {
+      this.builder = ts.createEmitAndSemanticDiagnosticsBuilderProgram([...files], this.options, this.host, previous);
+    } catch (error) {
+      if (this.builder || !previous) throw error;
+      // A saved state that parses but does not fit: start over without it.
+      this.builder = ts.createEmitAndSemanticDiagnosticsBuilderProgram([...files], this.options, this.host);
+    }
     const builder = this.builder;
     const program = builder.getProgram();
     const root = path.resolve(this.root);
@@ -88,7 +126,7 @@ export class PolicyTypeChecker {
     return { program, diagnostics: () => (diagnostics ??= this.diagnosticsOf(builder, program, root)) };
   }
 
-  private async diagnosticsOf(builder: SemanticDiagnosticsBuilderProgram, program: Program, root: string): Promise<Diagnostic[]> {
+  private async diagnosticsOf(builder: EmitAndSemanticDiagnosticsBuilderProgram, program: Program, root: string): Promise<Diagnostic[]> {
     // Only the policies' own sources are reported. A file outside the directory that a policy imports is
     // refused by the bundler (TM0002); its type errors would be noise, and would quote code from outside.
     const sources = program.getSourceFiles().filter((file) => isPolicySource(root, file.fileName));
@@ -109,6 +147,7 @@ export class PolicyTypeChecker {
       }
     }
     for (const file of sources) all.push(...builder.getSemanticDiagnostics(file));
+    this.unsaved = builder;
     return all.map((d) => toDiagnostic(root, d));
   }
 }
