@@ -28,11 +28,11 @@ function childrenCpuMs(): number | undefined {
 }
 
 /** Runs a command to completion, killing it after timeoutMs. */
-export function timeCommand(command: string, args: readonly string[], options: { cwd?: string; timeoutMs: number }): Promise<Timed> {
+export function timeCommand(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Timed> {
   const cpuBefore = childrenCpuMs();
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => { stdout += chunk; });
