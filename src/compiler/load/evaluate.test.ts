@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RESULT_GLOBAL } from "./bundle.ts";
-import { DEFAULT_EVAL_TIMEOUT_MS, evaluateBundle } from "./evaluate.ts";
+import { DEFAULT_EVAL_TIMEOUT_MS, startSandbox } from "./evaluate.ts";
 import type { SourceMapper } from "./source-map.ts";
 
 // Every bundle line is "policy.ts" line for line, so locations are easy to state.
@@ -15,7 +15,7 @@ const noDeclarations = `globalThis.${RESULT_GLOBAL} = "[]";`;
 const RUNAWAY_TIMEOUT_MS = 1000;
 
 function evaluate(code: string, timeoutMs = DEFAULT_EVAL_TIMEOUT_MS) {
-  return evaluateBundle({ code, sourceMap: "{}" }, mapper, timeoutMs);
+  return startSandbox().evaluate({ code, sourceMap: "{}" }, mapper, timeoutMs);
 }
 
 test("declarations come back as plain data", async () => {

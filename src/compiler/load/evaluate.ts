@@ -83,69 +83,45 @@ export function startSandbox(): Sandbox {
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => { if (stderr.length < 65_536) stderr += chunk.toString(); });
-  // What ends the sandbox before a report: known as soon as it happens, answered once evaluate() asks.
-  let ready = false;
-  let ended: EvaluationOutcome | undefined;
-  let onReady: (() => void) | undefined;
-  let onReport: ((report: SandboxReport) => void) | undefined;
-  let onEnd: ((outcome: EvaluationOutcome) => void) | undefined;
-  const end = (outcome: EvaluationOutcome) => {
-    ended ??= outcome;
-    onEnd?.(ended);
-  };
-  child.on("message", (message: SandboxReport | { ready: true }) => {
-    if ("ready" in message) {
-      ready = true;
-      onReady?.();
-    } else {
-      onReport?.(message);
-    }
+  // Three things the sandbox can do, each at most once, whether or not evaluate() was called yet.
+  let markUp = () => {};
+  let markReported = (_report: SandboxReport) => {};
+  const up = new Promise<void>((resolve) => { markUp = resolve; });
+  const reported = new Promise<SandboxReport>((resolve) => { markReported = resolve; });
+  const ended = new Promise<EvaluationOutcome>((resolve) => {
+    child.on("error", (error) => resolve({
+      diagnostics: [{ code: "TM0004", severity: "error", message: `policy evaluation could not start: ${error.message}`, hint: "please report this as a typemesh bug" }],
+    }));
+    // "close", not "exit": by then stderr and the IPC channel are drained, so a report sent just before
+    // the end has arrived (and won the race below), and an out-of-memory message is complete.
+    child.on("close", (code, signal) => resolve(OUT_OF_MEMORY.test(stderr) ? { diagnostics: [outOfMemory()] } : {
+      diagnostics: [{ code: "TM0004", severity: "error", message: `policy evaluation ended without a result (${signal ?? `exit code ${code}`})`, hint: "please report this as a typemesh bug" }],
+    }));
   });
-  child.on("error", (error) => end({
-    diagnostics: [{ code: "TM0004", severity: "error", message: `policy evaluation could not start: ${error.message}`, hint: "please report this as a typemesh bug" }],
-  }));
-  // "close", not "exit": by then stderr and the IPC channel are drained, so a report sent just before
-  // the end has arrived, and an out-of-memory message is complete.
-  child.on("close", (code, signal) => end(OUT_OF_MEMORY.test(stderr) ? { diagnostics: [outOfMemory()] } : {
-    diagnostics: [{ code: "TM0004", severity: "error", message: `policy evaluation ended without a result (${signal ?? `exit code ${code}`})`, hint: "please report this as a typemesh bug" }],
-  }));
+  child.on("message", (message: SandboxReport | { ready: true }) => {
+    if ("ready" in message) markUp();
+    else markReported(message);
+  });
 
   return {
-    evaluate(bundle, mapper, timeoutMs = DEFAULT_EVAL_TIMEOUT_MS) {
-      return new Promise((resolve) => {
-        let settled = false;
-        let watchdog: NodeJS.Timeout | undefined;
-        const finish = (outcome: EvaluationOutcome) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(watchdog);
-          child.kill("SIGKILL");
-          resolve(outcome);
-        };
-        const send = () => {
+    async evaluate(bundle, mapper, timeoutMs = DEFAULT_EVAL_TIMEOUT_MS) {
+      let watchdog: NodeJS.Timeout | undefined;
+      const stuck = new Promise<EvaluationOutcome>((resolve) => {
+        void up.then(() => {
           child.send({ code: bundle.code, filename: BUNDLE_NAME, timeoutMs, resultGlobal: RESULT_GLOBAL });
           // vm's time limit cannot interrupt a single long builtin call ("x".repeat(2 ** 29), a huge
           // sort); the process can always be killed from here. The clock starts once the sandbox is up,
           // so that a slow start on a busy machine is not counted against the policies.
-          watchdog = setTimeout(() => finish({ diagnostics: [runaway(timeoutMs)] }), 2 * timeoutMs + 1000);
-        };
-        onReport = (report) => finish(interpret(report, bundle, mapper, timeoutMs));
-        onEnd = finish;
-        if (ended) finish(ended);
-        else if (ready) send();
-        else onReady = send;
+          watchdog = setTimeout(() => resolve({ diagnostics: [runaway(timeoutMs)] }), 2 * timeoutMs + 1000);
+        });
       });
+      const outcome = await Promise.race([reported.then((report) => interpret(report, bundle, mapper, timeoutMs)), ended, stuck]);
+      clearTimeout(watchdog);
+      child.kill("SIGKILL");
+      return outcome;
     },
     cancel() {
       child.kill("SIGKILL");
     },
   };
-}
-
-export function evaluateBundle(
-  bundle: PolicyBundle,
-  mapper: SourceMapper,
-  timeoutMs = DEFAULT_EVAL_TIMEOUT_MS,
-): Promise<EvaluationOutcome> {
-  return startSandbox().evaluate(bundle, mapper, timeoutMs);
 }

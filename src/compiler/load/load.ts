@@ -50,7 +50,11 @@ export async function loadPolicies(dir: string, options: LoadOptions = {}): Prom
 }
 
 async function load(root: string, files: string[], checker: TypeCheckWorker, options: LoadOptions): Promise<LoadResult> {
+  // The type checker's thread answers in order: the program, then its type errors, which it goes on
+  // checking while this thread bundles and evaluates.
   const started = checker.start(files);
+  const typeDiagnostics = checker.diagnostics();
+  typeDiagnostics.catch(() => {}); // a failure is thrown below, once awaited, not as an unhandled rejection
   // Bundling runs no policy code: it starts at once, beside the program's creation, and the sandbox's
   // process starts beside it.
   const sandbox = startSandbox();
@@ -59,7 +63,7 @@ async function load(root: string, files: string[], checker: TypeCheckWorker, opt
   try {
     // A computed import() is refused before any policy code runs.
     const computedImports = await started;
-    if (computedImports.length > 0) return { diagnostics: [...await checker.diagnostics(), ...computedImports] };
+    if (computedImports.length > 0) return { diagnostics: [...await typeDiagnostics, ...computedImports] };
     evaluation = evaluate(root, await bundling, sandbox, options);
   } finally {
     if (!evaluation) {
@@ -67,8 +71,6 @@ async function load(root: string, files: string[], checker: TypeCheckWorker, opt
       bundling.catch(() => {}); // its outcome no longer matters
     }
   }
-  const typeDiagnostics = checker.diagnostics();
-  typeDiagnostics.catch(() => {}); // a failure is thrown below, once awaited, not as an unhandled rejection
   const evaluated = await evaluation;
   if ("diagnostics" in evaluated) {
     const stable = await Promise.all(evaluated.diagnostics.map(async (d) =>

@@ -73,6 +73,8 @@ export class PolicyTypeChecker {
   private builder: EmitAndSemanticDiagnosticsBuilderProgram | undefined;
   /** A fully checked program whose state is not saved yet. */
   private unsaved: EmitAndSemanticDiagnosticsBuilderProgram | undefined;
+  /** How many policy files the last finished check had to type-check (the rest it knew unchanged). */
+  checkedFiles = 0;
 
   constructor(private readonly root: string, { stateFile }: TypeCheckerOptions = {}) {
     this.stateFile = stateFile;
@@ -111,6 +113,8 @@ export class PolicyTypeChecker {
   }
 
   start(files: readonly string[]): TypeCheckRun {
+    // A new program takes over the previous one's state; that state is saved once the new one is checked.
+    this.unsaved = undefined;
     const previous = this.builder ?? this.savedState();
     try {
       this.builder = ts.createEmitAndSemanticDiagnosticsBuilderProgram([...files], this.options, this.host, previous);
@@ -140,7 +144,9 @@ export class PolicyTypeChecker {
     // asking a file for its diagnostics may answer from before the edit.
     const skip = (file: SourceFile) => !isPolicySource(root, file.fileName);
     let sliceStart = performance.now();
+    let checked = 0;
     while (builder.getSemanticDiagnosticsOfNextAffectedFile(undefined, skip)) {
+      checked++;
       if (performance.now() - sliceStart >= SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         sliceStart = performance.now();
@@ -148,6 +154,7 @@ export class PolicyTypeChecker {
     }
     for (const file of sources) all.push(...builder.getSemanticDiagnostics(file));
     this.unsaved = builder;
+    this.checkedFiles = checked;
     return all.map((d) => toDiagnostic(root, d));
   }
 }
