@@ -6,6 +6,7 @@
 // `maxPendingRequests` (Envoy's default of 1,024 when only the other limits are declared); past that
 // it is refused at once: fail fast, the queue never grows.
 import type { ServiceIR } from "../../compiler/ir/schema.ts";
+import type { CancelSignal } from "./layers/cancellation.ts";
 
 export type ConnectionLimits = NonNullable<ServiceIR["connectionLimits"]>;
 
@@ -65,7 +66,7 @@ export class ConcurrencyGate {
    * A slot now, a promise of one when the request may wait, or "open" when the queue is full.
    * A wait ends early (undefined) if the signal aborts; the waiter then leaves the queue.
    */
-  acquire(signal: AbortSignal): Release | Promise<Release | undefined> | "open" {
+  acquire(signal: CancelSignal): Release | Promise<Release | undefined> | "open" {
     if (this.active < this.capacity() && this.waiting.length === 0) {
       this.active++;
       return this.releaser();

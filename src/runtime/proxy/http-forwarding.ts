@@ -1,6 +1,7 @@
 // What outbound and inbound listeners share: hop-by-hop header handling, request bodies, writing a
 // streamed upstream response, and client-abort signalling.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Cancellation } from "./layers/cancellation.ts";
 import type { Headers, UpstreamResponse } from "./layers/types.ts";
 
 // RFC 9110 §7.6.1 connection-specific fields, plus the proxy's own identity header that callers must
@@ -26,8 +27,8 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 /** Aborted when the client disconnects before the response is complete. */
-export function clientAbortSignal(req: IncomingMessage, res: ServerResponse): AbortController {
-  const controller = new AbortController();
+export function clientAbortSignal(req: IncomingMessage, res: ServerResponse): Cancellation {
+  const controller = new Cancellation();
   res.on("close", () => { if (!res.writableFinished) controller.abort(new Error("client closed the connection")); });
   req.on("error", () => controller.abort(new Error("client request errored")));
   return controller;

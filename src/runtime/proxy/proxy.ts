@@ -152,7 +152,7 @@ export class Proxy {
       lastGoodVersion: () => this.router?.version,
       apply: (version, view) => this.apply(version, view),
       onRejected: () => this.metrics.configRejections.inc(),
-      stats: () => this.metrics.traffic.snapshot(),
+      stats: () => this.metrics.requests.traffic(),
       ...(this.options.statsIntervalMs !== undefined && { statsIntervalMs: this.options.statsIntervalMs }),
       onConnected: (connected) => {
         this.connected = connected;

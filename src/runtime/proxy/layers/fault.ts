@@ -13,7 +13,7 @@
 import type { IncomingMessage } from "node:http";
 import type { RouteIR, ServiceIR } from "../../../compiler/ir/schema.ts";
 import { selectRoute, splitTarget } from "../../../compiler/simulate/match-request.ts";
-import { sleep } from "./cancellation.ts";
+import { sleep, type CancelSignal } from "./cancellation.ts";
 import { ROUTE_HEADER } from "./route-tag.ts";
 
 export type FaultVerdict = { kind: "pass" } | { kind: "abort"; status: number; route: string } | { kind: "cancelled" };
@@ -52,7 +52,7 @@ function routeOf(service: ServiceIR, table: FaultTable, req: IncomingMessage): R
  * one lookup), else a verdict once any delay is over.
  */
 export function injectFault(
-  service: ServiceIR | undefined, req: IncomingMessage, signal: AbortSignal, events: FaultEvents, random: () => number = Math.random,
+  service: ServiceIR | undefined, req: IncomingMessage, signal: CancelSignal, events: FaultEvents, random: () => number = Math.random,
 ): Promise<FaultVerdict> | undefined {
   const table = service && tableOf(service);
   if (!table) return undefined;

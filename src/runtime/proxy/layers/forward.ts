@@ -25,7 +25,8 @@ export function forward(upstreams: Upstreams): Handler {
         path: request.target,
         headers: request.headers,
         body: request.body ?? null,
-        signal: request.signal,
+        // A Cancellation, which undici takes as it takes an AbortSignal (cancellation.ts).
+        signal: request.signal as AbortSignal,
       });
       const done = () => { upstream.inFlight--; };
       response.body.once("close", done);

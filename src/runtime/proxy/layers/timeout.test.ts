@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
 import { test } from "node:test";
-import { DeadlineExceeded } from "./cancellation.ts";
+import { DeadlineExceeded, type CancelSignal } from "./cancellation.ts";
 import { answer, hangs, readAll, scripted, testRequest } from "./test-requests.ts";
 import { timeout } from "./timeout.ts";
 
 test("a request past the route's timeout gets 504 request-timeout, and the try below is aborted", async () => {
   const timedOut: string[] = [];
-  let seen: AbortSignal | undefined;
+  let seen: CancelSignal | undefined;
   const handler = timeout(50, "request", (route) => timedOut.push(route))((request) => {
     seen = request.signal;
     return hangs(request);

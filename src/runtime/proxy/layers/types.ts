@@ -3,6 +3,7 @@
 import { Readable } from "node:stream";
 import type { RouteIR, ServiceIR } from "../../../compiler/ir/schema.ts";
 import type { Endpoint } from "../../protocol/messages.ts";
+import type { CancelSignal } from "./cancellation.ts";
 
 export type Headers = Record<string, string | string[]>;
 
@@ -20,7 +21,7 @@ export interface OutboundRequest {
   /** Chosen by the balancer. */
   endpoint?: Endpoint;
   /** Aborted when the client goes away (and, later, by timeouts). */
-  signal: AbortSignal;
+  signal: CancelSignal;
   source: { service: string; version: string };
 }
 

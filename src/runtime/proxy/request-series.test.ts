@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Registry } from "prom-client";
+import { RequestSeries, type RequestLabels } from "./request-series.ts";
+
+const labels = (changes: Partial<RequestLabels> = {}): RequestLabels => ({
+  reporter: "source", source_workload: "shop/web", source_version: "v1", destination_service: "shop/cart",
+  destination_version: "v1", response_code: "200", response_flags: "-", connection_security_policy: "mutual_tls", ...changes,
+});
+
+test("requests are rendered as Istio's counter and a cumulative duration histogram", async () => {
+  const series = new RequestSeries();
+  const registry = new Registry();
+  series.register(registry);
+  const ok = labels();
+  series.record(ok, 0.3);
+  ok.response_code = "503"; // the caller reuses its label object: the first series must keep its own
+  ok.response_flags = "upstream-reset";
+  series.record(ok, 7);
+  series.record(labels(), 40);
+  const text = await registry.metrics();
+  const line = (start: string) => text.split("\n").find((l) => l.startsWith(start));
+  const okLabels = 'reporter="source",source_workload="shop/web",source_version="v1",destination_service="shop/cart",destination_version="v1",response_code="200",response_flags="-",connection_security_policy="mutual_tls"';
+  assert.match(text, /# TYPE typemesh_requests_total counter/);
+  assert.match(text, /# TYPE typemesh_request_duration_milliseconds histogram/);
+  assert.equal(line(`typemesh_requests_total{${okLabels}}`), `typemesh_requests_total{${okLabels}} 2`);
+  assert.match(line("typemesh_requests_total{")!, /response_code="200"/);
+  assert.match(text, /typemesh_requests_total\{[^}]*response_code="503",response_flags="upstream-reset"[^}]*\} 1/);
+  assert.equal(line(`typemesh_request_duration_milliseconds_bucket{${okLabels},le="0.5"}`), `typemesh_request_duration_milliseconds_bucket{${okLabels},le="0.5"} 1`);
+  assert.equal(line(`typemesh_request_duration_milliseconds_bucket{${okLabels},le="25"}`)?.split(" ")[1], "1");
+  assert.equal(line(`typemesh_request_duration_milliseconds_bucket{${okLabels},le="50"}`)?.split(" ")[1], "2");
+  assert.equal(line(`typemesh_request_duration_milliseconds_bucket{${okLabels},le="+Inf"}`)?.split(" ")[1], "2");
+  assert.equal(line(`typemesh_request_duration_milliseconds_sum{${okLabels}}`)?.split(" ")[1], "40.3");
+  assert.equal(line(`typemesh_request_duration_milliseconds_count{${okLabels}}`)?.split(" ")[1], "2");
+});
+
+test("label values are escaped as the exposition format requires", async () => {
+  const series = new RequestSeries();
+  const registry = new Registry();
+  series.register(registry);
+  series.record(labels({ destination_version: 'v"2\\\nx' }), 1);
+  assert.match(await registry.metrics(), /destination_version="v\\"2\\\\\\nx"/);
+});
+
+test("the control plane's traffic figures sum the series of one edge", () => {
+  const series = new RequestSeries();
+  series.record(labels(), 0.3);
+  series.record(labels({ source_version: "v2" }), 3); // another series, the same edge
+  series.record(labels({ connection_security_policy: "none" }), 3000);
+  series.record(labels({ response_code: "500" }), 20);
+  const traffic = series.traffic().sort((a, b) => a.code - b.code);
+  assert.equal(traffic.length, 2);
+  assert.deepEqual({ ...traffic[0], buckets: undefined }, {
+    reporter: "source", source: "shop/web", destination: "shop/cart", version: "v1", code: 200, count: 3, sumMs: 3003.3, buckets: undefined,
+  });
+  assert.deepEqual(traffic[0]!.buckets, [1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+  assert.equal(traffic[1]!.count, 1);
+  series.record(labels(), 1);
+  assert.equal(traffic[0]!.count, 3, "a snapshot is a copy");
+});
