@@ -22,16 +22,16 @@ test("requests are rendered as Istio's counter and a cumulative duration histogr
   const line = (start: string) => text.split("\n").find((l) => l.startsWith(start));
   const okLabels = 'reporter="source",source_workload="shop/web",source_version="v1",destination_service="shop/cart",destination_version="v1",response_code="200",response_flags="-",connection_security_policy="mutual_tls"';
   assert.match(text, /# TYPE typemesh_requests_total counter/);
-  assert.match(text, /# TYPE typemesh_request_duration_milliseconds histogram/);
+  assert.match(text, /# TYPE typemesh_request_duration_seconds histogram/);
   assert.equal(line(`typemesh_requests_total{${okLabels}}`), `typemesh_requests_total{${okLabels}} 2`);
   assert.match(line("typemesh_requests_total{")!, /response_code="200"/);
   assert.match(text, /typemesh_requests_total\{[^}]*response_code="503",response_flags="upstream-reset"[^}]*\} 1/);
-  assert.equal(line(`typemesh_request_duration_milliseconds_bucket{${okLabels},le="0.5"}`), `typemesh_request_duration_milliseconds_bucket{${okLabels},le="0.5"} 1`);
-  assert.equal(line(`typemesh_request_duration_milliseconds_bucket{${okLabels},le="25"}`)?.split(" ")[1], "1");
-  assert.equal(line(`typemesh_request_duration_milliseconds_bucket{${okLabels},le="50"}`)?.split(" ")[1], "2");
-  assert.equal(line(`typemesh_request_duration_milliseconds_bucket{${okLabels},le="+Inf"}`)?.split(" ")[1], "2");
-  assert.equal(line(`typemesh_request_duration_milliseconds_sum{${okLabels}}`)?.split(" ")[1], "40.3");
-  assert.equal(line(`typemesh_request_duration_milliseconds_count{${okLabels}}`)?.split(" ")[1], "2");
+  assert.equal(line(`typemesh_request_duration_seconds_bucket{${okLabels},le="0.0005"}`), `typemesh_request_duration_seconds_bucket{${okLabels},le="0.0005"} 1`);
+  assert.equal(line(`typemesh_request_duration_seconds_bucket{${okLabels},le="0.025"}`)?.split(" ")[1], "1");
+  assert.equal(line(`typemesh_request_duration_seconds_bucket{${okLabels},le="0.05"}`)?.split(" ")[1], "2");
+  assert.equal(line(`typemesh_request_duration_seconds_bucket{${okLabels},le="+Inf"}`)?.split(" ")[1], "2");
+  assert.ok(Math.abs(Number(line(`typemesh_request_duration_seconds_sum{${okLabels}}`)?.split(" ")[1]) - 0.0403) < 1e-9);
+  assert.equal(line(`typemesh_request_duration_seconds_count{${okLabels}}`)?.split(" ")[1], "2");
 });
 
 test("label values are escaped as the exposition format requires", async () => {

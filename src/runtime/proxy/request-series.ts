@@ -3,6 +3,10 @@
 // Prometheus registry renders typemesh_requests_total and the duration histogram from them when
 // scraped, and the control plane's stats frames sum them per edge (protocol/traffic.ts).
 //
+// Istio names its histogram istio_request_duration_milliseconds; Prometheus' base unit for time is the
+// second, and `promtool check metrics` refuses anything else, so this one is
+// typemesh_request_duration_seconds, with Istio's bucket bounds in seconds.
+//
 // prom-client's own Counter and Histogram hash the label object on every inc() and observe(), even
 // through labels(): with the traffic stats' own map, three lookups per request. Here it is one.
 import type { Registry } from "prom-client";
@@ -54,7 +58,7 @@ export class RequestSeries {
     entry.buckets[bucketOf(durationMs)]!++;
   }
 
-  /** Registers typemesh_requests_total and typemesh_request_duration_milliseconds, read from these counts. */
+  /** Registers typemesh_requests_total and typemesh_request_duration_seconds, read from these counts. */
   register(registry: Registry): void {
     const metric = (name: string, help: string, type: CollectedMetric["type"], values: () => MetricValue[]) => {
       const collected = (): CollectedMetric => ({ name, help, type, aggregator: "sum", values: values() });
@@ -62,8 +66,8 @@ export class RequestSeries {
     };
     registry.registerMetric(metric("typemesh_requests_total", "Requests handled by the proxy, by outcome.", "counter",
       () => [...this.series.values()].map((s) => ({ labels: s.labels, value: s.count }))) as never);
-    registry.registerMetric(metric("typemesh_request_duration_milliseconds", "Time from request received to response complete.", "histogram",
-      () => [...this.series.values()].flatMap((s) => histogramLines("typemesh_request_duration_milliseconds", s))) as never);
+    registry.registerMetric(metric("typemesh_request_duration_seconds", "Time from request received to response complete.", "histogram",
+      () => [...this.series.values()].flatMap((s) => histogramLines("typemesh_request_duration_seconds", s))) as never);
   }
 
   /** The same counts summed per edge (reporter, source, destination, version, code), for the control plane. */
@@ -86,16 +90,16 @@ export class RequestSeries {
   }
 }
 
-/** One series as Prometheus histogram lines: cumulative buckets by upper bound, then +Inf, sum and count. */
+/** One series as Prometheus histogram lines (in seconds): cumulative buckets by upper bound, then +Inf, sum and count. */
 function histogramLines(name: string, s: Series): MetricValue[] {
   const lines: MetricValue[] = [];
   let cumulative = 0;
   for (let i = 0; i < LATENCY_BUCKETS_MS.length; i++) {
     cumulative += s.buckets[i]!;
-    lines.push({ metricName: `${name}_bucket`, labels: { ...s.labels, le: LATENCY_BUCKETS_MS[i]! }, value: cumulative });
+    lines.push({ metricName: `${name}_bucket`, labels: { ...s.labels, le: LATENCY_BUCKETS_MS[i]! / 1000 }, value: cumulative });
   }
   lines.push({ metricName: `${name}_bucket`, labels: { ...s.labels, le: "+Inf" }, value: s.count });
-  lines.push({ metricName: `${name}_sum`, labels: s.labels, value: s.sumMs });
+  lines.push({ metricName: `${name}_sum`, labels: s.labels, value: s.sumMs / 1000 });
   lines.push({ metricName: `${name}_count`, labels: s.labels, value: s.count });
   return lines;
 }
