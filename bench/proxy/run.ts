@@ -6,8 +6,9 @@
 //
 //   node --import tsx bench/proxy/run.ts [--seconds 10] [--rate 1000] [--connections 32] [--json out.json]
 //                                        [--cpu-prof DIR]   (profiles of both proxies, written at exit)
+//                                        [--rounds 3]       (every row measured once per round, rows in turn; medians)
 //                                        [--layer-rounds 3] (resilience layers vs routing alone, layer-cost.ts; 0: none)
-//                                        [--only TEXT]     (only the rows whose name contains TEXT: for profiling)
+//                                        [--only REGEX]    (only the rows whose name matches REGEX, e.g. "HAProxy|bare|outbound")
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "32" },
     json: { type: "string" },
     "cpu-prof": { type: "string" },
+    rounds: { type: "string", default: "3" },
     "layer-rounds": { type: "string", default: "3" },
     only: { type: "string" },
   },
@@ -171,13 +173,29 @@ async function main(): Promise<void> {
     { name: "one proxy: inbound in front of the app", target: { url: `http://127.0.0.1:${serverPorts.inbound}/api/items` } },
     { name: "sidecar pair: outbound → mTLS → inbound", target: { url: `http://127.0.0.1:${clientPorts.outbound}/api/items`, host: "upstream.bench" } },
   ];
-  const rows = allRows.filter((row, i) => i === 0 || !args.only || row.name.includes(args.only));
+  const only = args.only === undefined ? undefined : new RegExp(args.only);
+  const rows = allRows.filter((row, i) => i === 0 || !only || only.test(row.name));
+  // This machine's figures drift by tens of percent within minutes, so a row measured once compares
+  // badly with a row measured a minute later. Every row is measured once per round, in turn, and each
+  // figure is the median over the rounds.
+  const ROUNDS = Math.max(1, Number(args.rounds));
+  const measured = new Map<Row, { saturation: Saturation[]; latency: Latency[] }>(rows.map((row) => [row, { saturation: [], latency: [] }]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    if (ROUNDS > 1) process.stdout.write(`round ${round} of ${ROUNDS}\n`);
+    for (const row of rows) {
+      process.stdout.write(`  ${row.name}: saturation…`);
+      const saturation = await saturate(row.target, SECONDS, CONNECTIONS);
+      process.stdout.write(` ${Math.round(saturation.rps)} rps; ${RATE} rps…`);
+      const latency = await fixedRate(row.target, RATE, SECONDS, Math.min(CONNECTIONS, 16));
+      process.stdout.write(` p50 ${latency.p50.toFixed(3)} ms p99 ${latency.p99.toFixed(3)} ms\n`);
+      measured.get(row)!.saturation.push(saturation);
+      measured.get(row)!.latency.push(latency);
+    }
+  }
   for (const row of rows) {
-    process.stdout.write(`${row.name}: saturation…`);
-    row.saturation = await saturate(row.target, SECONDS, CONNECTIONS);
-    process.stdout.write(` ${Math.round(row.saturation.rps)} rps; ${RATE} rps…`);
-    row.latency = await fixedRate(row.target, RATE, SECONDS, Math.min(CONNECTIONS, 16));
-    process.stdout.write(` p50 ${row.latency.p50.toFixed(3)} ms p99 ${row.latency.p99.toFixed(3)} ms\n`);
+    const { saturation, latency } = measured.get(row)!;
+    row.saturation = medianSaturation(saturation);
+    row.latency = medianLatency(latency);
   }
   const rounds = Number(args["layer-rounds"]);
   if (rounds > 0) process.stdout.write(`resilience layers against routing alone, ${rounds} alternating rounds:\n`);
@@ -189,8 +207,30 @@ async function main(): Promise<void> {
   const report = render(rows, memory, missing, layers);
   process.stdout.write(`\n${report}\n`);
   if (args.json) {
-    writeFileSync(args.json, `${JSON.stringify({ machine: where, date: startedAt.toISOString(), seconds: SECONDS, rate: RATE, connections: CONNECTIONS, rows, memory, haproxyMissing: missing ?? null }, null, 2)}\n`);
+    writeFileSync(args.json, `${JSON.stringify({ machine: where, date: startedAt.toISOString(), seconds: SECONDS, rate: RATE, connections: CONNECTIONS, rounds: ROUNDS,
+      rows: rows.map((row) => ({ ...row, rounds: measured.get(row) })), memory, haproxyMissing: missing ?? null }, null, 2)}\n`);
   }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** Medians of the rounds' throughputs; errors summed, so that any failed request shows. */
+function medianSaturation(runs: Saturation[]): Saturation {
+  const sum = (pick: (s: Saturation) => number) => runs.reduce((total, s) => total + pick(s), 0);
+  return { rps: median(runs.map((s) => s.rps)), requests: sum((s) => s.requests), errors: sum((s) => s.errors), non2xx: sum((s) => s.non2xx) };
+}
+
+/** Medians of the rounds' percentiles (each round's own p50 and p99); the max is the worst round's. */
+function medianLatency(runs: Latency[]): Latency {
+  const sum = (pick: (l: Latency) => number) => runs.reduce((total, l) => total + pick(l), 0);
+  return {
+    rps: median(runs.map((l) => l.rps)), p50: median(runs.map((l) => l.p50)), p99: median(runs.map((l) => l.p99)),
+    max: Math.max(...runs.map((l) => l.max)), samples: sum((l) => l.samples), errors: sum((l) => l.errors), non2xx: sum((l) => l.non2xx),
+  };
 }
 
 function render(rows: Row[], memory: Record<string, { rssMb: number; peakMb: number } | undefined>, haproxyMissing: string | undefined, layers: LayerCost | undefined): string {

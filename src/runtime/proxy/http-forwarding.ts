@@ -35,9 +35,11 @@ export function clientAbortSignal(req: IncomingMessage, res: ServerResponse): Ca
 }
 
 export function writeResponse(res: ServerResponse, response: UpstreamResponse, extra: Headers = {}): Promise<void> {
+  // Names arrive lower-cased (undici's parser, the proxy's own replies); for…in makes no entry arrays.
   const headers: Headers = {};
-  for (const [name, value] of Object.entries(response.headers)) if (!HOP_BY_HOP.has(name.toLowerCase())) headers[name] = value;
-  Object.assign(headers, extra);
+  const from = response.headers;
+  for (const name in from) if (!HOP_BY_HOP.has(name)) headers[name] = from[name]!;
+  for (const name in extra) headers[name] = extra[name]!;
   if (!res.headersSent) res.writeHead(response.status, headers);
   const body = response.body;
   if (!body) {

@@ -59,12 +59,15 @@ function validate(view: ProxyView): void {
 
 export function buildRouter(version: string, view: ProxyView, deps: Omit<StackDeps, "endpointsOf">): Router {
   validate(view);
-  const byVersion = new Map<string, Endpoint[]>();
+  // Per service, its endpoints by version and all of them (""): asked on every request by the balancer.
+  const byService = new Map<string, Map<string, Endpoint[]>>();
   for (const [id, endpoints] of Object.entries(view.endpoints)) {
-    byVersion.set(`${id}|*`, endpoints);
-    for (const e of endpoints) byVersion.set(`${id}|${e.version}`, [...(byVersion.get(`${id}|${e.version}`) ?? []), e]);
+    const byVersion = new Map<string, Endpoint[]>([["", endpoints]]);
+    for (const e of endpoints) byVersion.set(e.version, [...(byVersion.get(e.version) ?? []), e]);
+    byService.set(id, byVersion);
   }
-  const stackDeps: StackDeps = { ...deps, endpointsOf: (id, v) => byVersion.get(`${id}|${v ?? "*"}`) ?? [] };
+  const none: Endpoint[] = [];
+  const stackDeps: StackDeps = { ...deps, endpointsOf: (id, v) => byService.get(id)?.get(v ?? "") ?? none };
   const hosts = new Map<string, Resolution>();
   const ownNamespace = view.inbound?.namespace;
   const shortNames = new Map<string, ServiceIR[]>();

@@ -4,12 +4,22 @@ import type { Headers, Layer } from "./types.ts";
 
 type Changes = NonNullable<RouteIR["requestHeaders"]>;
 
-export function applyHeaderChanges(headers: Headers, changes: Changes | undefined): Headers {
-  if (!changes) return headers;
+/** A route's changes as arrays, made once when its stack is built rather than per request. */
+interface CompiledChanges {
+  remove: readonly string[];
+  set: readonly (readonly [string, string])[];
+  add: readonly (readonly [string, string])[];
+}
+
+function compile(changes: Changes): CompiledChanges {
+  return { remove: changes.remove, set: Object.entries(changes.set), add: Object.entries(changes.add) };
+}
+
+function apply(headers: Headers, changes: CompiledChanges): Headers {
   const out: Headers = { ...headers };
   for (const name of changes.remove) delete out[name];
-  for (const [name, value] of Object.entries(changes.set)) out[name] = value;
-  for (const [name, value] of Object.entries(changes.add)) {
+  for (const [name, value] of changes.set) out[name] = value;
+  for (const [name, value] of changes.add) {
     const existing = out[name];
     out[name] = existing === undefined ? value : [...[existing].flat(), value];
   }
@@ -18,15 +28,16 @@ export function applyHeaderChanges(headers: Headers, changes: Changes | undefine
 
 export function headerChanges(route: RouteIR): Layer {
   return (next) => {
-    const { requestHeaders, responseHeaders } = route;
+    const requestHeaders = route.requestHeaders && compile(route.requestHeaders);
+    const responseHeaders = route.responseHeaders && compile(route.responseHeaders);
     if (!requestHeaders && !responseHeaders) return next; // nothing to change: not in the stack
-    const forward = requestHeaders ? (request: Parameters<typeof next>[0]) => next({ ...request, headers: applyHeaderChanges(request.headers, requestHeaders) }) : next;
+    const forward = requestHeaders ? (request: Parameters<typeof next>[0]) => next({ ...request, headers: apply(request.headers, requestHeaders) }) : next;
     if (!responseHeaders) return forward;
     return async (request) => {
       const response = await forward(request);
       if (response.reason) return response; // the proxy's own replies are not the route's responses
       // Response header names arrive lower-cased (undici), as the IR's are.
-      return { ...response, headers: applyHeaderChanges(response.headers, responseHeaders) };
+      return { ...response, headers: apply(response.headers, responseHeaders) };
     };
   };
 }
