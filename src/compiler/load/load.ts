@@ -55,21 +55,28 @@ async function load(root: string, files: string[], checker: TypeCheckWorker, opt
   const started = checker.start(files);
   const typeDiagnostics = checker.diagnostics();
   typeDiagnostics.catch(() => {}); // a failure is thrown below, once awaited, not as an unhandled rejection
-  // Bundling runs no policy code: it starts at once, beside the program's creation, and the sandbox's
-  // process starts beside it.
+  // Bundling starts at once, beside the program's creation, and the sandbox's process beside it; the
+  // bundle is evaluated as soon as it is ready, without waiting for the program (its parse is the
+  // longest part of a build whose types are already checked).
   const sandbox = startSandbox();
   const bundling = options.bundler ? options.bundler.rebuild(files) : bundlePolicies(root, files);
-  let evaluation: Promise<Evaluated> | undefined;
+  const evaluation = bundling.then((bundled) => evaluate(root, bundled, sandbox, options), (error: unknown) => {
+    sandbox.cancel();
+    throw error;
+  });
+  evaluation.catch(() => {}); // awaited below, unless a computed import makes it moot
+  let computedImports: Diagnostic[];
   try {
-    // A computed import() is refused before any policy code runs.
-    const computedImports = await started;
-    if (computedImports.length > 0) return { diagnostics: [...await typeDiagnostics, ...computedImports] };
-    evaluation = evaluate(root, await bundling, sandbox, options);
-  } finally {
-    if (!evaluation) {
-      sandbox.cancel();
-      bundling.catch(() => {}); // its outcome no longer matters
-    }
+    computedImports = await started;
+  } catch (error) {
+    sandbox.cancel();
+    throw error;
+  }
+  // A computed import() fails the load whatever the evaluation found: the sandbox refuses it at run
+  // time (no module loader in its context), but as a rejected promise the policy may have swallowed.
+  if (computedImports.length > 0) {
+    sandbox.cancel();
+    return { diagnostics: [...await typeDiagnostics, ...computedImports] };
   }
   const evaluated = await evaluation;
   if ("diagnostics" in evaluated) {
