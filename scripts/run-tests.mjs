@@ -28,7 +28,7 @@ if (files.length === 0) {
 }
 // The sidecars the tests start through the CLI run prebuilt (bin/typemesh.js): build it from the sources
 // as they are now, so that an edit is tested, not a stale bundle.
-const built = spawnSync(process.execPath, [fileURLToPath(new URL("build-proxy.mjs", import.meta.url))], { stdio: "inherit" });
+const built = spawnSync(process.execPath, [fileURLToPath(new URL("prebuild.mjs", import.meta.url))], { stdio: "inherit" });
 if (built.status !== 0) process.exit(built.status ?? 1);
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], { stdio: "inherit" });
 process.exit(result.status ?? 1);

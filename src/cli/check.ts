@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import path from "node:path";
 import { hasErrors, type Diagnostic } from "../compiler/diagnostics/diagnostic.ts";
+import { compilePolicies } from "../compiler/compile.ts";
 import { createCompileSession } from "../compiler/session.ts";
 import { UsageError } from "./errors.ts";
 import { formatDiagnostics } from "../compiler/diagnostics/format.ts";
@@ -32,18 +33,19 @@ export function registerCheck(program: Command): void {
       if (!["text", "json"].includes(opts.format)) throw new UsageError(`--format must be text or json, not ${opts.format}`);
       if (!["error", "warning"].includes(opts.failOn)) throw new UsageError(`--fail-on must be error or warning, not ${opts.failOn}`);
       const root = path.resolve(dir);
-      const session = createCompileSession(root);
+      // --watch keeps a session (the type checker's program, esbuild's context) between checks; a single
+      // check is a one-shot compile, which answers from the last compile's record when nothing changed.
+      const session = opts.watch ? createCompileSession(root) : undefined;
       const run = async () => {
         const started = performance.now();
-        const { diagnostics } = await session.compile();
+        const { diagnostics } = await (session ? session.compile() : compilePolicies(root));
         const durationMs = Math.round(performance.now() - started);
         if (opts.format === "json") process.stdout.write(`${JSON.stringify(checkReport(diagnostics, durationMs))}\n`);
         else process.stdout.write(`${formatDiagnostics(root, diagnostics, paletteFor(process.stdout))} (${durationMs} ms)\n`);
         return diagnostics;
       };
       const diagnostics = await run();
-      if (!opts.watch) {
-        await session.dispose();
+      if (!session) {
         process.exitCode = failed(diagnostics, opts.failOn) ? 1 : 0;
         return;
       }

@@ -1,5 +1,6 @@
 // `typemesh <command>`: one file per command registers itself here.
 import { readFileSync } from "node:fs";
+import { packagePath } from "../package-root.ts";
 import { run, type Commands } from "./program.ts";
 
 // Each command's module, loaded only when needed: a sidecar (`typemesh proxy`, one per workload) then
@@ -20,6 +21,6 @@ const COMMANDS: Commands = {
   rollout: async () => (await import("./rollout.ts")).registerRollout,
 };
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+const pkg = JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as { version: string };
 
 await run(pkg.version, COMMANDS);

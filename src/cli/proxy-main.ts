@@ -1,5 +1,5 @@
 // The sidecar's own entry: `typemesh proxy` and nothing else, prebuilt to dist/proxy.mjs by
-// scripts/build-proxy.mjs (npm ci runs it) so that every sidecar starts without tsx's loader thread and
+// scripts/prebuild.mjs (npm ci runs it) so that every sidecar starts without tsx's loader thread and
 // without the rest of the CLI. bin/typemesh.js uses it while it is not older than its sources.
 import { registerProxy } from "./proxy.ts";
 import { run } from "./program.ts";

@@ -4,13 +4,14 @@
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { compilePolicies, type CompileResult } from "../compiler/compile.ts";
+import { workerScript } from "../package-root.ts";
 import type { SideReport } from "../compiler/diff/report.ts";
 import type { MeshIR } from "../compiler/ir/schema.ts";
 import type { LoadOptions } from "../compiler/load/load.ts";
 
 export interface Side { report: SideReport; ir?: MeshIR; empty?: boolean }
 
-const workerUrl = new URL("./compile-worker.js", import.meta.url);
+const workerUrl = workerScript("compile-worker", "src/gitops/compile-worker.js");
 
 function compileInWorker(dir: string, load: LoadOptions): Promise<Pick<CompileResult, "diagnostics" | "ir">> {
   return new Promise((resolve) => {

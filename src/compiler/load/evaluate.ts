@@ -5,6 +5,7 @@
 // never the compiler's process. (A worker thread is not enough: V8 aborts the whole process on some
 // out-of-memory failures, resourceLimits or not.)
 import { fork } from "node:child_process";
+import { packagePath } from "../../package-root.ts";
 import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
 import { BUNDLE_NAME, RESULT_GLOBAL, type PolicyBundle } from "./bundle.ts";
 import { describeFailure, locateRunaway, readDeclarations, type Failure, type HotPosition, type RawDeclaration } from "./evaluation-result.ts";
@@ -29,7 +30,7 @@ interface SandboxReport {
   declarations?: string;
 }
 
-const sandboxScript = new URL("./sandbox-process.js", import.meta.url);
+const sandboxScript = packagePath("src/compiler/load/sandbox-process.js");
 // V8 says so on stderr when a heap runs out; any other end without a report is a crash of the sandbox.
 const OUT_OF_MEMORY = /heap out of memory|Reached heap limit|Allocation failed/;
 

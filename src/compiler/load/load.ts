@@ -10,7 +10,8 @@ import type { PolicyGraph } from "./policy-graph.ts";
 import { findPolicyFiles, relativePolicyPath } from "./policy-files.ts";
 import { createSourceMapper, policyFrame, type SourceMapper } from "./source-map.ts";
 import { typeCheckStateFile } from "./type-check-state.ts";
-import { createTypeCheckWorker, type TypeCheckWorker } from "./type-check-worker.ts";
+import { createRecordedTypeChecker } from "./recorded-type-checker.ts";
+import type { TypeCheckWorker } from "./type-check-worker.ts";
 
 export interface LoadOptions {
   evalTimeoutMs?: number;
@@ -40,8 +41,9 @@ export async function loadPolicies(dir: string, options: LoadOptions = {}): Prom
       }],
     };
   }
-  // A one-shot load starts from the type checker's saved state and saves it, as a session does.
-  const checker = options.typeChecker ?? createTypeCheckWorker(root, { stateFile: typeCheckStateFile(root) });
+  // A one-shot load answers from the last compile's record when nothing it read has changed, and
+  // otherwise starts from the type checker's saved state and saves it, as a session does.
+  const checker = options.typeChecker ?? createRecordedTypeChecker(root, typeCheckStateFile(root));
   try {
     return await load(root, files, checker, options);
   } finally {

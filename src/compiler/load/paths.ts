@@ -1,10 +1,8 @@
 // Where the compiler's own modules live on disk, for the type checker's `typemesh` mapping and the
 // bundler's import allow-list.
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { packagePath } from "../../package-root.ts";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-export const dslEntry = path.resolve(here, "../../dsl/index.ts");
+export const dslEntry = packagePath("src/dsl/index.ts");
 export const dslDir = path.dirname(dslEntry);
-export const sandboxCollector = path.resolve(here, "sandbox-collect.ts");
+export const sandboxCollector = packagePath("src/compiler/load/sandbox-collect.ts");

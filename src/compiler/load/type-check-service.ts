@@ -2,6 +2,7 @@
 // answers what needs it. Everything crosses as plain data: diagnostics, locations, declaration sites.
 import { parentPort } from "node:worker_threads";
 import type { SourceLocation } from "../diagnostics/diagnostic.ts";
+import { hashText, type CheckInput } from "./check-record.ts";
 import { findComputedImports } from "./computed-imports.ts";
 import type { DeclarationSite } from "./declaration-site.ts";
 import { runawaySite } from "./runaway-site.ts";
@@ -13,6 +14,7 @@ export type TypeCheckAsk =
   | { kind: "diagnostics" }
   | { kind: "locate"; calls: SourceLocation[] }
   | { kind: "runaway"; location: SourceLocation }
+  | { kind: "inputs" }
   | { kind: "save" };
 
 export type TypeCheckRequest = TypeCheckAsk & { id: number };
@@ -57,6 +59,8 @@ export function serveTypeChecks(root: string, options: TypeCheckerOptions = {}):
         return request.calls.map(locateSite);
       case "runaway":
         return runawaySite(root, current().program, request.location);
+      case "inputs":
+        return current().program.getSourceFiles().map((file): CheckInput => ({ file: file.fileName, hash: hashText(file.text) }));
     }
   };
 

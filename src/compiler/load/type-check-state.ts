@@ -26,7 +26,8 @@ export function typeCheckStateFile(root: string, env: NodeJS.ProcessEnv = proces
 
 /**
  * Writes a state file whole or not at all (two checks of one directory may finish together), and keeps
- * the directory to KEPT files. A cache that cannot be written costs only the next check's time.
+ * the directory to KEPT files of its kind (.tsbuildinfo; check-record.ts's .check.json). A cache that
+ * cannot be written costs only the next check's time.
  */
 export function saveTypeCheckState(file: string, text: string): void {
   try {
@@ -35,7 +36,8 @@ export function saveTypeCheckState(file: string, text: string): void {
     const partial = `${file}.${process.pid}.${Date.now()}.partial`;
     writeFileSync(partial, text);
     renameSync(partial, file);
-    const states = readdirSync(dir).filter((name) => name.endsWith(".tsbuildinfo"));
+    const kind = path.extname(file);
+    const states = readdirSync(dir).filter((name) => name.endsWith(kind));
     if (states.length <= KEPT) return;
     const byAge = states.map((name) => ({ name, at: statSync(path.join(dir, name)).mtimeMs })).sort((a, b) => a.at - b.at);
     for (const { name } of byAge.slice(0, states.length - KEPT)) rmSync(path.join(dir, name), { force: true });

@@ -1,8 +1,6 @@
-// The type checker's thread (plain JavaScript, so it starts without a loader; it registers tsx for
-// the sources it imports). type-check-worker.ts starts it; type-check-service.ts answers.
-import { workerData } from "node:worker_threads";
+// The type checker's thread from the sources (plain JavaScript, so it starts without a loader; it
+// registers tsx for the sources it imports). A prebuilt CLI starts dist/type-check-thread.mjs instead.
 import { register } from "tsx/esm/api";
 
 register();
-const { serveTypeChecks } = await import("./type-check-service.ts");
-serveTypeChecks(workerData.root, workerData.options);
+await import("./type-check-entry.ts");

@@ -3,7 +3,9 @@
 // thread they held back everything else: esbuild's answer, the sandbox's report, a control plane's
 // streams. Here they run beside all of that, on the other core.
 import { Worker } from "node:worker_threads";
+import { workerScript } from "../../package-root.ts";
 import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
+import type { CheckInput } from "./check-record.ts";
 import type { DeclarationSite } from "./declaration-site.ts";
 import type { TypeCheckAsk, TypeCheckReply, TypeCheckRequest } from "./type-check-service.ts";
 import type { TypeCheckerOptions } from "./type-check.ts";
@@ -17,10 +19,12 @@ export interface TypeCheckWorker {
   locate(calls: readonly SourceLocation[]): Promise<DeclarationSite[]>;
   /** A runaway evaluation's sampled position, widened to its loop (runaway-site.ts). */
   runawaySite(location: SourceLocation): Promise<SourceLocation>;
+  /** Every file the program read, with the hash of its text (check-record.ts). */
+  inputs(): Promise<CheckInput[]>;
   dispose(): Promise<void>;
 }
 
-const threadUrl = new URL("./type-check-thread.js", import.meta.url);
+const threadUrl = workerScript("type-check-thread", "src/compiler/load/type-check-thread.js");
 
 export function createTypeCheckWorker(root: string, options: TypeCheckerOptions = {}): TypeCheckWorker {
   const worker = new Worker(threadUrl, { workerData: { root, options } });
@@ -60,6 +64,7 @@ export function createTypeCheckWorker(root: string, options: TypeCheckerOptions 
     diagnostics: () => ask({ kind: "diagnostics" }),
     locate: (calls) => ask({ kind: "locate", calls: [...calls] }),
     runawaySite: (location) => ask({ kind: "runaway", location }),
+    inputs: () => ask({ kind: "inputs" }),
     async dispose() {
       // The checked state is saved before the thread ends (type-check-state.ts).
       await ask({ kind: "save" }).catch(() => {});

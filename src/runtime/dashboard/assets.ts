@@ -2,10 +2,11 @@
 // generated is committed or written to disk, and no asset comes from outside the control plane.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
 import { build } from "esbuild";
+import { packagePath } from "../../package-root.ts";
 
-const UI_DIR = fileURLToPath(new URL("./ui/", import.meta.url));
+const UI_DIR = `${packagePath("src/runtime/dashboard/ui")}${path.sep}`;
 
 export interface DashboardAssets {
   html: string;
