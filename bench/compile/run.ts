@@ -191,7 +191,7 @@ if (values.json) {
   console.log(`| plain \`tsc --noEmit\` | ${s(figures.tsc.wallMs)} | ${s(figures.tsc.cpuMs)} | | |`);
   console.log(`| cold \`typemesh check\` | ${s(figures.check.wallMs)} (reports ${s(figures.check.reportedMs)}) | ${s(figures.check.cpuMs)} | ≤ 1.5× tsc: ${checkRatio.toFixed(2)}× wall` +
     `${checkCpuRatio === undefined ? "" : `, ${checkCpuRatio.toFixed(2)}× CPU`} | ${verdict(targets.checkVsTsc.met)} |`);
-  console.log(`| \`typemesh build\` after the check (saved type-check state) | ${s(figures.build.wallMs)} | ${s(figures.build.cpuMs)} | ≤ 5 s | ${verdict(targets.build.met)} |`);
+  console.log(`| \`typemesh build\` after the check (its saved type-check state and check record) | ${s(figures.build.wallMs)} | ${s(figures.build.cpuMs)} | ≤ 5 s | ${verdict(targets.build.met)} |`);
   console.log(`| \`typemesh build\` without saved state | ${s(figures.coldBuild.wallMs)} | ${s(figures.coldBuild.cpuMs)} | | |`);
   console.log(`| watch re-check after one edit | ${Math.round(figures.watch.wallMs)} ms (reports ${Math.round(figures.watch.reportedMs)} ms) | | ≤ 500 ms | ${verdict(targets.watch.met)} |`);
   console.log(`| watch: first report after start | ${s(figures.watch.firstReportMs)} | | | |`);
