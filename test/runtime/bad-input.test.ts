@@ -36,9 +36,9 @@ function raw(port: number, bytes: string | Buffer): Promise<string> {
 
 /** Every proxy is connected, SYNCED on the same views as before, and a request crosses the mesh. */
 async function stillServing(before?: ProxyStatus[]): Promise<void> {
-  // A proxy that joins or leaves (the config-stream test's ghost) leaves the others STALE until the
-  // control plane's debounced publish has recomputed their views, which on a busy machine may take a
-  // moment; never disconnected, and back on the same view.
+  // A proxy that joins or leaves (the config-stream test's ghost) changes the others' views: the
+  // control plane's debounced publish sends them, and each is STALE until it ACKs, which on a busy
+  // machine may take a moment; never disconnected, and back on the same view.
   await mesh.waitForSync(5000);
   const status = mesh.status();
   if (before) assert.deepEqual(status.map((p) => [p.id, p.configVersion, p.connectedAt]), before.map((p) => [p.id, p.configVersion, p.connectedAt]));

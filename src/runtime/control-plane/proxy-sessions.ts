@@ -83,11 +83,12 @@ export class ProxySessions {
   /**
    * Serves one newly joined proxy its view at once. Everyone else's view may now name its endpoint, but
    * that waits for the next publish (debounced by the caller): re-publishing to every proxy on every
-   * join made a control plane with 1,000 proxies reconnecting take minutes (O(n²) views). Until then
-   * the others show STALE, which is what they are.
+   * join made a control plane with 1,000 proxies reconnecting take minutes (O(n²) views). Until then the
+   * others keep the view last decided for them, and their state says whether they acknowledged that
+   * one, as istioctl's proxy-status does: a join no longer flashes every other proxy STALE. Those whose
+   * view the publish changes are STALE from when it is sent until they acknowledge it.
    */
   publishTo(session: ProxySession, bundle: Bundle | undefined): void {
-    for (const id of this.sessions.keys()) if (id !== session.node.id) this.desired.delete(id);
     if (bundle) this.push(session, bundle, new Map());
   }
 
