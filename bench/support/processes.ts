@@ -66,6 +66,14 @@ export function memoryOf(pid: number | undefined): { rssMb: number; peakMb: numb
   }
 }
 
+/** CPU time (user + system) a process has used so far, in milliseconds, from /proc. */
+export function cpuTimeOf(pid: number): number {
+  // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks.
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
+
 /** What a result needs to say about where it was measured. */
 export function machine(): { cpus: number; cpuModel: string; memoryGb: number; node: string; load: string } {
   const cpus = os.cpus();

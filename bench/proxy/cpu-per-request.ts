@@ -1,0 +1,98 @@
+// What one proxied request costs the proxy process in CPU, typemesh's outbound listener beside the bare
+// Node.js proxy (bare-proxy.ts) in alternating rounds: the process's CPU time (/proc) over a saturating
+// run, divided by the requests it served. Throughput on this 2-core machine drifts with everything else
+// running on it; CPU per request moves with the proxy's own code. The same mesh as bench/proxy/run.ts.
+//
+//   node --import tsx bench/proxy/cpu-per-request.ts [--seconds 8] [--rounds 3] [--connections 32]
+//                                                    [--host direct.bench]   (resilient.bench: every layer on)
+import autocannon from "autocannon";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import WebSocket from "ws";
+import { serializeBundle } from "../../src/compiler/emit/bundle.ts";
+import { cpuTimeOf, machine, sleep, startChild, startCli, type Child } from "../support/processes.ts";
+import { benchBundle } from "./bench-mesh.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "8" },
+    rounds: { type: "string", default: "3" },
+    connections: { type: "string", default: "32" },
+    host: { type: "string", default: "direct.bench" },
+  },
+});
+const SECONDS = Number(args.seconds);
+const CONNECTIONS = Number(args.connections);
+
+/** Requests served in `seconds` at saturation. */
+function load(url: string, host: string | undefined, seconds: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: host ? { host } : {} }, (error, result) => (error ? reject(error) : resolve(result.requests.total)));
+  });
+}
+
+/** The upstream app registered as bench/direct's and bench/resilient's endpoint, as bench/proxy/run.ts does. */
+function register(controlPlane: string, port: number, service: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${controlPlane.replace("http:", "ws:")}/v1/stream`);
+    socket.on("open", () => socket.send(JSON.stringify({ type: "hello", node: { id: service.replace("/", "-"), service, version: "v1", inbound: { host: "127.0.0.1", port } } })));
+    socket.on("message", (data) => {
+      const message = JSON.parse(data.toString()) as { type: string; nonce?: string; version?: string };
+      if (message.type !== "snapshot") return;
+      socket.send(JSON.stringify({ type: "ack", nonce: message.nonce, version: message.version }));
+      resolve(socket);
+    });
+    socket.on("error", reject);
+  });
+}
+
+const children: Child[] = [];
+const sockets: WebSocket[] = [];
+const work = mkdtempSync(path.join(os.tmpdir(), "typemesh-bench-cpu-"));
+try {
+  const where = machine();
+  process.stdout.write(`bench/proxy cpu-per-request on ${where.cpus}× ${where.cpuModel}, Node ${where.node}, load average ${where.load}\n`);
+  const upstream = startChild("upstream", process.execPath, ["--import", "tsx", "bench/proxy/upstream.ts"]);
+  children.push(upstream);
+  const upstreamPort = Number((await upstream.waitFor(/upstream listening on (\d+)/))[1]);
+  const bundleFile = path.join(work, "bundle.json");
+  writeFileSync(bundleFile, serializeBundle(benchBundle()));
+  const cp = startCli("control plane", ["control-plane", "--bundle", bundleFile, "--port", "0", "--state-dir", path.join(work, "cp"), "--token", "bench"]);
+  children.push(cp);
+  const controlPlane = (await cp.waitFor(/control plane listening on (http:\/\/\S+)/))[1]!;
+  const proxy = startCli("proxy", ["proxy", "--service", "bench/client", "--version", "v1", "--app", "127.0.0.1:9", "--control-plane", controlPlane,
+    "--id", "bench-client", "--outbound", "0", "--inbound", "0", "--admin", "0", "--state-dir", path.join(work, "proxies")]);
+  children.push(proxy);
+  const outbound = Number((await proxy.waitFor(/outbound \S+:(\d+) inbound/))[1]);
+  sockets.push(await register(controlPlane, upstreamPort, "bench/direct"), await register(controlPlane, upstreamPort, "bench/resilient"));
+  const bare = startChild("bare proxy", process.execPath, ["--import", "tsx", "bench/proxy/bare-proxy.ts", String(upstreamPort)]);
+  children.push(bare);
+  const barePort = Number((await bare.waitFor(/bare proxy listening on (\d+)/))[1]);
+
+  const targets = [
+    { name: `typemesh outbound (Host: ${args.host})`, pid: proxy.process.pid!, url: `http://127.0.0.1:${outbound}/api/items`, host: args.host },
+    { name: "bare Node.js proxy", pid: bare.process.pid!, url: `http://127.0.0.1:${barePort}/api/items`, host: undefined },
+  ];
+  // The typemesh proxy learns its view from the control plane: wait until it routes.
+  for (let i = 0; i < 100 && (await load(targets[0]!.url, targets[0]!.host, 1).catch(() => 0)) === 0; i++) await sleep(100);
+  const figures = new Map(targets.map((t) => [t.name, [] as { rps: number; cpuUs: number }[]]));
+  for (let round = 1; round <= Number(args.rounds); round++) {
+    for (const target of targets) {
+      await load(target.url, target.host, 2); // warm-up
+      const before = cpuTimeOf(target.pid);
+      const requests = await load(target.url, target.host, SECONDS);
+      const cpuUs = ((cpuTimeOf(target.pid) - before) * 1000) / requests;
+      figures.get(target.name)!.push({ rps: requests / SECONDS, cpuUs });
+      process.stdout.write(`round ${round} ${target.name}: ${Math.round(requests / SECONDS)} req/s, ${cpuUs.toFixed(0)} µs CPU per request\n`);
+    }
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  process.stdout.write(`\n| proxy | req/s (median) | CPU per request (median) |\n|---|---|---|\n`);
+  for (const [name, rounds] of figures) process.stdout.write(`| ${name} | ${Math.round(median(rounds.map((r) => r.rps)))} | ${median(rounds.map((r) => r.cpuUs)).toFixed(0)} µs |\n`);
+} finally {
+  for (const socket of sockets) socket.terminate();
+  for (const child of children.reverse()) await child.stop();
+  rmSync(work, { recursive: true, force: true });
+}
