@@ -33,12 +33,17 @@ export interface CompileSideOptions {
   allowEmpty?: boolean;
   inWorker?: boolean;
   evalTimeoutMs?: number;
+  /** false for a temporary directory (the base's worktree): nothing kept in the user's cache for it. */
+  cache?: boolean;
 }
 
 export async function compileSide(dir: string, side: Omit<SideReport, "compiled" | "diagnostics">, options: CompileSideOptions = {}): Promise<Side> {
   const allowEmpty = options.allowEmpty ?? false;
   if (allowEmpty && !existsSync(dir)) return { report: { ...side, compiled: true, diagnostics: [] }, empty: true };
-  const load: LoadOptions = options.evalTimeoutMs === undefined ? {} : { evalTimeoutMs: options.evalTimeoutMs };
+  const load: LoadOptions = {
+    ...(options.evalTimeoutMs !== undefined && { evalTimeoutMs: options.evalTimeoutMs }),
+    ...(options.cache === false && { cache: false }),
+  };
   const result = options.inWorker ? await compileInWorker(dir, load) : await compilePolicies(dir, load);
   if (allowEmpty && !result.ir && result.diagnostics.every((d) => d.code === "TM0007")) {
     return { report: { ...side, compiled: true, diagnostics: [] }, empty: true };

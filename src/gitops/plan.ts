@@ -42,7 +42,7 @@ export async function runPlan(options: PlanOptions): Promise<ImpactReport> {
     // against endless loops (check is where they are caught first), and two compiles share the cores,
     // often of a busy CI runner; a TM0005 must not come from plan's own load.
     const evalTimeoutMs = 4 * DEFAULT_EVAL_TIMEOUT_MS;
-    const pending = compileSide(path.join(worktree, policiesPath), { ref: options.base, commit }, { allowEmpty: true, inWorker: true, evalTimeoutMs });
+    const pending = compileSide(path.join(worktree, policiesPath), { ref: options.base, commit }, { allowEmpty: true, inWorker: true, evalTimeoutMs, cache: false });
     pending.catch(() => undefined); // awaited below; not unhandled meanwhile
     head = await compileSide(headDir, { ref: dirty ? "working tree (uncommitted changes)" : "working tree" }, { evalTimeoutMs });
     base = await pending;

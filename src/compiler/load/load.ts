@@ -18,6 +18,11 @@ export interface LoadOptions {
   /** Reused between loads by --watch and a control plane: keeps the program and located sites. */
   typeChecker?: TypeCheckWorker;
   bundler?: IncrementalBundler;
+  /**
+   * false for a directory that will not be compiled again (plan's temporary worktree of the base): no
+   * type-check state or check record is read or kept for it in the user's cache.
+   */
+  cache?: boolean;
 }
 
 export interface LoadResult {
@@ -43,7 +48,7 @@ export async function loadPolicies(dir: string, options: LoadOptions = {}): Prom
   }
   // A one-shot load answers from the last compile's record when nothing it read has changed, and
   // otherwise starts from the type checker's saved state and saves it, as a session does.
-  const checker = options.typeChecker ?? createRecordedTypeChecker(root, typeCheckStateFile(root));
+  const checker = options.typeChecker ?? createRecordedTypeChecker(root, options.cache === false ? undefined : typeCheckStateFile(root));
   try {
     return await load(root, files, checker, options);
   } finally {
