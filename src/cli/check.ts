@@ -50,6 +50,11 @@ export function registerCheck(program: Command): void {
         return;
       }
       if (opts.format === "text") process.stdout.write(`Watching ${root} for changes (Ctrl-C to stop)\n`);
+      // Stopped, it ends esbuild's service and the type checker's thread first: killed mid-rebuild,
+      // esbuild's process would otherwise report its own broken pipe on the terminal.
+      const stop = () => void session.dispose().catch(() => {}).finally(() => process.exit(0));
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
       let running = Promise.resolve();
       watchPolicies(root, () => {
         running = running.then(async () => {
