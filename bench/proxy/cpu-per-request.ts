@@ -5,6 +5,8 @@
 //
 //   node --import tsx bench/proxy/cpu-per-request.ts [--seconds 8] [--rounds 3] [--connections 32]
 //                                                    [--host direct.bench]   (resilient.bench: every layer on)
+//                                                    [--inbound]             (the callee's inbound listener instead)
+//                                                    [--cpu-prof DIR]        (a CPU profile of typemesh's proxy)
 import autocannon from "autocannon";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -21,6 +23,8 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "3" },
     connections: { type: "string", default: "32" },
     host: { type: "string", default: "direct.bench" },
+    inbound: { type: "boolean", default: false },
+    "cpu-prof": { type: "string" },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -62,17 +66,23 @@ try {
   const cp = startCli("control plane", ["control-plane", "--bundle", bundleFile, "--port", "0", "--state-dir", path.join(work, "cp"), "--token", "bench"]);
   children.push(cp);
   const controlPlane = (await cp.waitFor(/control plane listening on (http:\/\/\S+)/))[1]!;
-  const proxy = startCli("proxy", ["proxy", "--service", "bench/client", "--version", "v1", "--app", "127.0.0.1:9", "--control-plane", controlPlane,
-    "--id", "bench-client", "--outbound", "0", "--inbound", "0", "--admin", "0", "--state-dir", path.join(work, "proxies")]);
+  // The caller's sidecar (its outbound listener), or with --inbound the upstream's sidecar (its inbound
+  // listener, in front of the app, plaintext: the mesh is permissive).
+  const [service, app] = args.inbound ? ["bench/upstream", `127.0.0.1:${upstreamPort}`] : ["bench/client", "127.0.0.1:9"];
+  const profile = args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(args["cpu-prof"])] : [];
+  const proxy = startCli("proxy", ["proxy", "--service", service, "--version", "v1", "--app", app, "--control-plane", controlPlane,
+    "--id", service.replace("/", "-"), "--outbound", "0", "--inbound", "0", "--admin", "0", "--state-dir", path.join(work, "proxies")], profile);
   children.push(proxy);
-  const outbound = Number((await proxy.waitFor(/outbound \S+:(\d+) inbound/))[1]);
+  const [, outbound, inbound] = (await proxy.waitFor(/outbound \S+:(\d+) inbound \S+:(\d+)/)).map(Number);
   sockets.push(await register(controlPlane, upstreamPort, "bench/direct"), await register(controlPlane, upstreamPort, "bench/resilient"));
   const bare = startChild("bare proxy", process.execPath, ["--import", "tsx", "bench/proxy/bare-proxy.ts", String(upstreamPort)]);
   children.push(bare);
   const barePort = Number((await bare.waitFor(/bare proxy listening on (\d+)/))[1]);
 
   const targets = [
-    { name: `typemesh outbound (Host: ${args.host})`, pid: proxy.process.pid!, url: `http://127.0.0.1:${outbound}/api/items`, host: args.host },
+    args.inbound
+      ? { name: "typemesh inbound (in front of the app)", pid: proxy.process.pid!, url: `http://127.0.0.1:${inbound}/api/items`, host: undefined }
+      : { name: `typemesh outbound (Host: ${args.host})`, pid: proxy.process.pid!, url: `http://127.0.0.1:${outbound}/api/items`, host: args.host },
     { name: "bare Node.js proxy", pid: bare.process.pid!, url: `http://127.0.0.1:${barePort}/api/items`, host: undefined },
   ];
   // The typemesh proxy learns its view from the control plane: wait until it routes.
