@@ -12,11 +12,12 @@ const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../.
 interface Report { ok: boolean; errors: number; diagnostics: { code: string; location?: { file: string; line: number } }[] }
 
 test("check --watch reports at start and after each edit, and stops cleanly on a signal", { timeout: 120_000 }, async (t) => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "typemesh-watch-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "typemesh-watch-"));
+  t.after(() => rmSync(scratch, { recursive: true, force: true }));
+  const dir = path.join(scratch, "policies");
   cpSync(path.join(repo, "policies"), dir, { recursive: true });
   const child = spawn(process.execPath, [path.join(repo, "bin/typemesh.js"), "check", dir, "--watch", "--format", "json"], {
-    env: { ...process.env, NO_COLOR: "1", TYPEMESH_CACHE_DIR: path.join(dir, ".cache") }, stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1", TYPEMESH_CACHE_DIR: path.join(scratch, "cache") }, stdio: ["ignore", "pipe", "pipe"],
   });
   t.after(() => child.kill("SIGKILL"));
   const reports: Report[] = [];
@@ -33,24 +34,35 @@ test("check --watch reports at start and after each edit, and stops cleanly on a
     }
   });
   child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
-  const report = async (n: number): Promise<Report> => {
+  /**
+   * The first report after `after` reports that `matches`, once `write` (an edit) is made. The edit is
+   * made again if no report at all follows it within 5 s: Node's recursive watcher on Linux walks the
+   * directory asynchronously once started, and misses a change made meanwhile.
+   */
+  const reportAfter = async (after: number, matches: (r: Report) => boolean, write?: () => void): Promise<Report> => {
     const deadline = Date.now() + 60_000;
-    while (reports.length < n) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no report ${n} (have ${reports.length}): ${stderr}`);
+    let writtenAt = 0;
+    let countAtWrite = 0;
+    for (;;) {
+      const found = reports.slice(after).find(matches);
+      if (found) return found;
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no matching report after ${after} (have ${reports.length}: ${JSON.stringify(reports.slice(after))}): ${stderr}`);
+      if (write && (writtenAt === 0 || (reports.length === countAtWrite && Date.now() - writtenAt > 5000))) {
+        write();
+        writtenAt = Date.now();
+        countAtWrite = reports.length;
+      }
       await new Promise<void>((resolve) => { waiters.push(resolve); setTimeout(resolve, 200); });
     }
-    return reports[n - 1]!;
   };
 
-  assert.equal((await report(1)).ok, true, JSON.stringify(reports[0]));
+  assert.equal((await reportAfter(0, () => true)).ok, true, JSON.stringify(reports[0]));
   const file = path.join(dir, "checkout.policy.ts");
   const text = readFileSync(file, "utf8");
-  writeFileSync(file, `${text}\nexport const broken: number = "not a number";\n`);
-  const broken = await report(2);
-  assert.equal(broken.ok, false);
+  const broken = await reportAfter(1, (r) => !r.ok, () => writeFileSync(file, `${text}\nexport const broken: number = "not a number";\n`));
   assert.ok(broken.diagnostics.some((d) => d.code === "TM0001" && d.location?.file === "checkout.policy.ts"), JSON.stringify(broken));
-  writeFileSync(file, text);
-  assert.equal((await report(3)).ok, true, JSON.stringify(reports[2]));
+  const brokenAt = reports.indexOf(broken) + 1;
+  assert.equal((await reportAfter(brokenAt, (r) => r.ok, () => writeFileSync(file, text))).ok, true);
 
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   child.kill("SIGTERM");
