@@ -44,23 +44,27 @@ export function registerCheck(program: Command): void {
         else process.stdout.write(`${formatDiagnostics(root, diagnostics, paletteFor(process.stdout))} (${durationMs} ms)\n`);
         return diagnostics;
       };
-      const diagnostics = await run();
       if (!session) {
-        process.exitCode = failed(diagnostics, opts.failOn) ? 1 : 0;
+        process.exitCode = failed(await run(), opts.failOn) ? 1 : 0;
         return;
       }
-      if (opts.format === "text") process.stdout.write(`Watching ${root} for changes (Ctrl-C to stop)\n`);
       // Stopped, it ends esbuild's service and the type checker's thread first: killed mid-rebuild,
       // esbuild's process would otherwise report its own broken pipe on the terminal.
       const stop = () => void session.dispose().catch(() => {}).finally(() => process.exit(0));
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
-      let running = Promise.resolve();
+      // The watcher is armed before the first check (Node's recursive watcher arms itself
+      // asynchronously): an edit made while that check runs is checked right after it.
+      let running: Promise<unknown> = Promise.resolve();
       watchPolicies(root, () => {
         running = running.then(async () => {
           if (opts.format === "text") process.stdout.write("\nFile change detected. Checking…\n");
           await run();
         });
+      });
+      running = running.then(async () => {
+        await run();
+        if (opts.format === "text") process.stdout.write(`Watching ${root} for changes (Ctrl-C to stop)\n`);
       });
       await new Promise(() => {});
     });
