@@ -32,9 +32,11 @@ export function handleOutbound(ctx: OutboundContext) {
     const { host, target } = destinationOf(req);
     // The service id ("shop/checkout") once a config names it; the --service value until then.
     const selfId = router?.view.self.service ?? ctx.self.service;
+    // The destination stays "unknown" until the Host names a service of the mesh: a label taken from the
+    // Host header would let an app make one series per request (each kept for the process's life).
     const labels = {
       reporter: "source", source_workload: selfId, source_version: ctx.self.version,
-      destination_service: host.replace(/:\d+$/, ""), destination_version: "unknown", response_code: "0", response_flags: "-",
+      destination_service: "unknown", destination_version: "unknown", response_code: "0", response_flags: "-",
       connection_security_policy: "none",
     };
     const finish = (status: number, flags = "-") => {

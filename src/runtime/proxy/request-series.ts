@@ -12,7 +12,7 @@
 import type { Registry } from "prom-client";
 import { bucketOf, LATENCY_BUCKETS_MS, type TrafficSeries } from "../protocol/traffic.ts";
 
-export const REQUEST_LABELS = [
+const REQUEST_LABELS = [
   "reporter", "source_workload", "source_version", "destination_service", "destination_version",
   "response_code", "response_flags", "connection_security_policy",
 ] as const;
