@@ -15,7 +15,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { packagePath } from "../../package-root.ts";
-import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
+import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { DeclarationSite } from "./declaration-site.ts";
 import { saveTypeCheckState } from "./type-check-state.ts";
 
@@ -34,9 +34,11 @@ export interface CheckRecord {
   sites: [string, DeclarationSite][];
 }
 
-export const hashText = (text: string): string => createHash("sha1").update(text).digest("hex");
-
-export const callKey = (call: SourceLocation): string => `${call.file}:${call.line}:${call.column}`;
+/**
+ * The hash of a file's text. TypeScript drops a UTF-8 byte-order mark when it reads a file; it is dropped
+ * here too, so that the program's text and the file read back hash alike.
+ */
+export const hashText = (text: string): string => createHash("sha1").update(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).digest("hex");
 
 /** The record beside a directory's TypeScript state file. */
 export function checkRecordFile(stateFile: string): string {

@@ -10,6 +10,9 @@ export interface DeclarationSite {
   locations: LocationIndex;
 }
 
+/** A declaration call's position, as the site cache and the check record key its site. */
+export const callKey = (call: SourceLocation): string => `${call.file}:${call.line}:${call.column}`;
+
 /** The location of a value path, or of its nearest written ancestor. */
 export function locate(site: DeclarationSite, valuePath: readonly (string | number)[]): SourceLocation {
   for (let n = valuePath.length; n >= 0; n--) {

@@ -71,3 +71,16 @@ test("a new file in the directory, or a damaged record, sends the compile back t
   assert.equal(damaged.answeredBy, "type checker");
   assert.deepEqual(summary(damaged.result), summary(first.result));
 });
+
+test("a file saved with a byte-order mark is recognised as unchanged (TypeScript reads it without the mark)", { timeout: 60_000 }, async () => {
+  const root = path.join(scratch, "bom");
+  cpSync(path.join(repo, "policies"), root, { recursive: true });
+  const file = path.join(root, "catalog.policy.ts");
+  const { readFileSync } = await import("node:fs");
+  writeFileSync(file, `\uFEFF${readFileSync(file, "utf8")}`);
+  const first = await compile(root);
+  assert.ok(first.result.ir, JSON.stringify(first.result.diagnostics));
+  const second = await compile(root);
+  assert.equal(second.answeredBy, "record");
+  assert.deepEqual(summary(second.result), summary(first.result));
+});

@@ -3,8 +3,8 @@
 // thread, whose answers are then recorded for the next compile. Either way load.ts sees the one
 // TypeCheckWorker interface and the same answers.
 import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
-import { callKey, checkRecordFile, checkRecordKey, readCheckRecord, saveCheckRecord, type CheckRecord } from "./check-record.ts";
-import type { DeclarationSite } from "./declaration-site.ts";
+import { checkRecordFile, checkRecordKey, readCheckRecord, saveCheckRecord, type CheckRecord } from "./check-record.ts";
+import { callKey, type DeclarationSite } from "./declaration-site.ts";
 import { createTypeCheckWorker, type TypeCheckWorker } from "./type-check-worker.ts";
 
 export interface RecordedTypeChecker extends TypeCheckWorker {
@@ -21,17 +21,20 @@ export function createRecordedTypeChecker(root: string, stateFile: string | unde
   const recordFile = checkRecordFile(stateFile);
   let live: TypeCheckWorker | undefined;
   let files: readonly string[] = [];
-  let liveStarted: Promise<Diagnostic[]> | undefined;
+  let liveStart: Promise<Diagnostic[]> | undefined;
   let record: Promise<CheckRecord | undefined> = Promise.resolve(undefined);
   let key = "";
   // What the live checker answered, kept while every answer came from it.
   const answered: { computedImports?: Diagnostic[]; typeDiagnostics?: Diagnostic[]; sites?: [string, DeclarationSite][] } = {};
 
-  /** The type checker's thread, started on the files of this compile (once). */
+  /**
+   * The type checker's thread, started on the files of this compile (once). Its answers come in the
+   * order asked, so anything asked after this is answered on that program.
+   */
   const started = (): { checker: TypeCheckWorker; computedImports: Promise<Diagnostic[]> } => {
     live ??= createTypeCheckWorker(root, { stateFile });
-    liveStarted ??= live.start(files);
-    return { checker: live, computedImports: liveStarted };
+    liveStart ??= live.start(files);
+    return { checker: live, computedImports: liveStart };
   };
 
   let hitSeen = false;
@@ -52,9 +55,7 @@ export function createRecordedTypeChecker(root: string, stateFile: string | unde
     async diagnostics() {
       const hit = await record;
       if (hit) return hit.typeDiagnostics;
-      const { checker, computedImports } = started();
-      await computedImports;
-      const diagnostics = await checker.diagnostics();
+      const diagnostics = await started().checker.diagnostics();
       answered.typeDiagnostics = diagnostics;
       return diagnostics;
     },
@@ -66,17 +67,11 @@ export function createRecordedTypeChecker(root: string, stateFile: string | unde
         if (found.every((site) => site !== undefined)) return found as DeclarationSite[];
       }
       // A miss, or a call the record does not know: the live checker locates them all.
-      const { checker, computedImports } = started();
-      await computedImports;
-      const sites = await checker.locate(calls);
+      const sites = await started().checker.locate(calls);
       if (!hit) answered.sites = calls.map((call, i) => [callKey(call), sites[i]!]);
       return sites;
     },
-    async runawaySite(location) {
-      const { checker, computedImports } = started();
-      await computedImports;
-      return checker.runawaySite(location);
-    },
+    runawaySite: (location) => started().checker.runawaySite(location),
     inputs: () => started().checker.inputs(),
     async dispose() {
       if (!live) return;

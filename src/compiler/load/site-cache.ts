@@ -3,10 +3,9 @@
 // usually touches one file. A site is reused only while every parsed file it was read from is the very
 // same SourceFile the type checker keeps for unchanged text (type-check.ts), so an edit anywhere in
 // what a site followed (its own file, an import hop, the declaration of a shared constant) re-walks it.
-import path from "node:path";
 import type { Program, SourceFile } from "typescript";
 import type { SourceLocation } from "../diagnostics/diagnostic.ts";
-import type { DeclarationSite } from "./declaration-site.ts";
+import { callKey, type DeclarationSite } from "./declaration-site.ts";
 import { locateDeclarationIn, type LocatedSite } from "./locate.ts";
 import { ts } from "./typescript.ts";
 
@@ -45,7 +44,7 @@ export function createSiteCache(): SiteCache {
       const previous = sites;
       sites = located;
       return (call) => {
-        const key = `${path.resolve(root, call.file)}:${call.line}:${call.column}`;
+        const key = callKey(call); // one root per cache (a new root starts over)
         let site = located.get(key) ?? previous.get(key);
         if (!site || !stillHolds(site, program)) site = locateDeclarationIn(root, program, call);
         located.set(key, site);
