@@ -6,11 +6,11 @@
 //   dist/chunks/                what the last three share, and each command's own modules
 // bin/typemesh.js runs a prebuilt entry while none of the sources listed in its dist/<name>.inputs.json
 // is newer than it, and the TypeScript sources through tsx otherwise, so an edit is never run stale.
-// Prebuilt, a command starts without tsx's loader thread and its per-module transforms: `typemesh
-// --help` 2 s → 0.3 s here, and each sidecar holds 40 MB less. `npm ci` runs this (prepare), and so
+// Prebuilt, a command starts without tsx's loader thread and its per-module transforms: `typemesh check
+// --help` 1.0 s → 0.4 s here, a build of 1,000 services 1.4 s sooner, and each sidecar holds 40 MB less. `npm ci` runs this (prepare), and so
 // does the test runner.
 import * as esbuild from "esbuild";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -42,6 +42,9 @@ function inputsOf(metafile, output) {
   return [...seen].flatMap((file) => Object.keys(metafile.outputs[file].inputs));
 }
 
+// Chunks are named by their content's hash: the last build's would pile up (the test runner builds on
+// every run), so they go first.
+rmSync(path.join(repo, "dist/chunks"), { recursive: true, force: true });
 // The sidecar: one file, everything static. The CLI and its workers: one build with code splitting,
 // so that each command's modules (and the packages they import) load only when that command runs,
 // as they do from the sources.

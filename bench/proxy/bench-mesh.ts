@@ -7,6 +7,7 @@
 import { createBundle, type Bundle } from "../../src/compiler/emit/bundle.ts";
 import type { MeshIR, ServiceIR } from "../../src/compiler/ir/schema.ts";
 import { validateMeshIR } from "../../src/compiler/ir/validate.ts";
+import WebSocket from "ws";
 import { resilientService } from "./layer-cost.ts";
 
 const source = { file: "bench/proxy/bench-mesh.ts", line: 1, column: 1 };
@@ -60,4 +61,23 @@ export function haproxyConfig(port: number, upstreamPort: number): string {
     `  server app 127.0.0.1:${upstreamPort} maxconn 64`,
     "",
   ].join("\n");
+}
+
+/**
+ * Registers the upstream app itself as an endpoint of `service` on the config stream (a workload with no
+ * sidecar of its own, ACKing what it is sent): bench/direct and bench/resilient reach the app this way.
+ */
+export function registerApp(controlPlane: string, port: number, service: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${controlPlane.replace("http:", "ws:")}/v1/stream`);
+    socket.on("open", () => socket.send(JSON.stringify({ type: "hello", node: { id: service.replace("/", "-"), service, version: "v1", inbound: { host: "127.0.0.1", port } } })));
+    socket.on("message", (data) => {
+      const message = JSON.parse(data.toString()) as { type: string; nonce?: string; version?: string; message?: string };
+      if (message.type === "snapshot") {
+        socket.send(JSON.stringify({ type: "ack", nonce: message.nonce, version: message.version }));
+        resolve(socket);
+      } else if (message.type === "error") reject(new Error(`the control plane refused ${service}: ${message.message}`));
+    });
+    socket.on("error", reject);
+  });
 }

@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { serializeBundle } from "../../src/compiler/emit/bundle.ts";
 import { cpuTimeOf, machine, sleep, startChild, startCli, type Child } from "../support/processes.ts";
-import { benchBundle } from "./bench-mesh.ts";
+import { benchBundle, registerApp } from "./bench-mesh.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -34,21 +34,6 @@ const CONNECTIONS = Number(args.connections);
 function load(url: string, host: string | undefined, seconds: number): Promise<number> {
   return new Promise((resolve, reject) => {
     autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: host ? { host } : {} }, (error, result) => (error ? reject(error) : resolve(result.requests.total)));
-  });
-}
-
-/** The upstream app registered as bench/direct's and bench/resilient's endpoint, as bench/proxy/run.ts does. */
-function register(controlPlane: string, port: number, service: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${controlPlane.replace("http:", "ws:")}/v1/stream`);
-    socket.on("open", () => socket.send(JSON.stringify({ type: "hello", node: { id: service.replace("/", "-"), service, version: "v1", inbound: { host: "127.0.0.1", port } } })));
-    socket.on("message", (data) => {
-      const message = JSON.parse(data.toString()) as { type: string; nonce?: string; version?: string };
-      if (message.type !== "snapshot") return;
-      socket.send(JSON.stringify({ type: "ack", nonce: message.nonce, version: message.version }));
-      resolve(socket);
-    });
-    socket.on("error", reject);
   });
 }
 
@@ -74,7 +59,7 @@ try {
     "--id", service.replace("/", "-"), "--outbound", "0", "--inbound", "0", "--admin", "0", "--state-dir", path.join(work, "proxies")], profile);
   children.push(proxy);
   const [, outbound, inbound] = (await proxy.waitFor(/outbound \S+:(\d+) inbound \S+:(\d+)/)).map(Number);
-  sockets.push(await register(controlPlane, upstreamPort, "bench/direct"), await register(controlPlane, upstreamPort, "bench/resilient"));
+  sockets.push(await registerApp(controlPlane, upstreamPort, "bench/direct"), await registerApp(controlPlane, upstreamPort, "bench/resilient"));
   const bare = startChild("bare proxy", process.execPath, ["--import", "tsx", "bench/proxy/bare-proxy.ts", String(upstreamPort)]);
   children.push(bare);
   const barePort = Number((await bare.waitFor(/bare proxy listening on (\d+)/))[1]);

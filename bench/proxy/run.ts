@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { serializeBundle } from "../../src/compiler/emit/bundle.ts";
 import { machine, memoryOf, sleep, startChild, startCli, type Child } from "../support/processes.ts";
-import { benchBundle, haproxyConfig } from "./bench-mesh.ts";
+import { benchBundle, haproxyConfig, registerApp } from "./bench-mesh.ts";
 import { layerCost, layerCostTarget, type LayerCost } from "./layer-cost.ts";
 import { fixedRate, saturate, type Latency, type Saturation, type Target } from "./load.ts";
 
@@ -78,22 +78,6 @@ function haproxyMissing(): string | undefined {
   }
 }
 
-/** A workload that registers the upstream app itself as bench/direct's (or another service's) endpoint (no sidecar of its own). */
-function registerDirect(controlPlane: string, upstreamPort: number, service = "bench/direct"): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${controlPlane.replace("http:", "ws:")}/v1/stream`);
-    socket.on("open", () => socket.send(JSON.stringify({ type: "hello", node: { id: service.replace("/", "-"), service, version: "v1", inbound: { host: "127.0.0.1", port: upstreamPort } } })));
-    socket.on("message", (data) => {
-      const message = JSON.parse(data.toString()) as { type: string; nonce?: string; version?: string; message?: string };
-      if (message.type === "snapshot") {
-        socket.send(JSON.stringify({ type: "ack", nonce: message.nonce, version: message.version }));
-        resolve(socket);
-      } else if (message.type === "error") reject(new Error(`the control plane refused ${service}: ${message.message}`));
-    });
-    socket.on("error", reject);
-  });
-}
-
 interface Row {
   name: string;
   target: Target;
@@ -136,8 +120,8 @@ async function main(): Promise<void> {
   };
   const serverPorts = await portsOf(server);
   const clientPorts = await portsOf(client);
-  direct = await registerDirect(controlPlane, upstreamPort);
-  resilient = await registerDirect(controlPlane, upstreamPort, "bench/resilient");
+  direct = await registerApp(controlPlane, upstreamPort, "bench/direct");
+  resilient = await registerApp(controlPlane, upstreamPort, "bench/resilient");
   // Ready: certificates issued, and the caller's view knows both destinations (bench/upstream over mTLS).
   await until("the proxies to be ready", async () => (await get(serverPorts.admin, "/ready")).status === 200 && (await get(clientPorts.admin, "/ready")).status === 200);
   await until("the caller to know both destinations", async () => {
