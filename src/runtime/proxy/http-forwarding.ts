@@ -46,24 +46,8 @@ export function writeResponse(res: ServerResponse, response: UpstreamResponse, e
     res.end();
     return Promise.resolve();
   }
-  // pipe() and two listeners rather than stream.pipeline: pipeline builds an AbortController per call
-  // and aborts it when done (a DOMException per response), a tenth of a proxy's CPU at saturation.
-  return new Promise((resolve) => {
-    let settled = false;
-    const settle = () => {
-      if (settled) return;
-      settled = true;
-      resolve();
-    };
-    // The upstream failed mid-body: the client must not take a cut body for a whole one.
-    body.once("error", () => { res.destroy(); settle(); });
-    // Finished, or the client went away: an unread upstream body is let go (its connection too).
-    res.once("close", () => {
-      if (!body.readableEnded) body.destroy();
-      settle();
-    });
-    body.pipe(res);
-  });
+  // Streams with backpressure; a body the upstream cut destroys the response (response-body.ts).
+  return body.pipeTo(res);
 }
 
 export function writeLocal(res: ServerResponse, status: number, reason: string, message: string): void {

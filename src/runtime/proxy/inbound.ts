@@ -1,6 +1,5 @@
 // The inbound listener: traffic from other proxies to this workload. Forwards to the local app over a
 // keep-alive pool and marks the response with the workload's version (how callers' metrics learn it).
-import type { Dispatcher } from "undici";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { clientAbortSignal, forwardableHeaders, hasBody, writeLocal, writeResponse } from "./http-forwarding.ts";
 import type { Headers } from "./layers/types.ts";
@@ -11,6 +10,7 @@ import { connectionFailure } from "./layers/forward.ts";
 import { headersForApp } from "./layers/authorize.ts";
 import { inboundGate, type InboundIdentity } from "./identity/inbound-gate.ts";
 import { injectFault } from "./layers/fault.ts";
+import { requestUpstream } from "./upstream-request.ts";
 
 export interface InboundContext {
   router(): Router | undefined;
@@ -60,12 +60,10 @@ export function handleInbound(ctx: InboundContext) {
       }
     }
     try {
-      const response = await app.pool.request({
-        method: (req.method ?? "GET") as Dispatcher.HttpMethod, path: req.url ?? "/", headers,
-        body: hasBody(req) ? req : null, signal: abort.signal,
-      });
-      await writeResponse(res, { status: response.statusCode, headers: response.headers as Headers, body: response.body }, { "x-typemesh-version": ctx.self.version });
-      finish(response.statusCode);
+      const response = await requestUpstream(app.pool,
+        { method: req.method ?? "GET", path: req.url ?? "/", headers, body: hasBody(req) ? req : null }, abort.signal);
+      await writeResponse(res, response, { "x-typemesh-version": ctx.self.version });
+      finish(response.status);
     } catch (error) {
       if (abort.signal.aborted) return finish(499, "client-closed");
       const failure = connectionFailure(error) ?? "protocol-error";

@@ -1,8 +1,8 @@
 // The innermost layer: sends the request to the chosen endpoint over its keep-alive pool and streams
 // the response back. Connection failures become local 503s with a reason (Envoy's UF/UR).
-import type { Dispatcher } from "undici";
+import { requestUpstream } from "../upstream-request.ts";
 import type { Upstreams } from "../upstreams.ts";
-import { localReply, type Handler, type Headers } from "./types.ts";
+import { localReply, type Handler } from "./types.ts";
 
 const RETRYABLE_CONNECT = new Set(["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET", "EPIPE"]);
 
@@ -20,17 +20,10 @@ export function forward(upstreams: Upstreams): Handler {
     const upstream = upstreams.get(endpoint);
     upstream.inFlight++;
     try {
-      const response = await upstream.pool.request({
-        method: request.method as Dispatcher.HttpMethod,
-        path: request.target,
-        headers: request.headers,
-        body: request.body ?? null,
-        // A Cancellation, which undici takes as it takes an AbortSignal (cancellation.ts).
-        signal: request.signal as AbortSignal,
-      });
-      const done = () => { upstream.inFlight--; };
-      response.body.once("close", done);
-      return { status: response.statusCode, headers: response.headers as Headers, body: response.body, security: upstream.security };
+      const response = await requestUpstream(upstream.pool,
+        { method: request.method, path: request.target, headers: request.headers, body: request.body ?? null }, request.signal);
+      response.body.onDone(() => { upstream.inFlight--; });
+      return { status: response.status, headers: response.headers, body: response.body, security: upstream.security };
     } catch (error) {
       upstream.inFlight--;
       if (request.signal.aborted) throw error;

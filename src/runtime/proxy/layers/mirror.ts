@@ -5,8 +5,8 @@
 // timeout or MIRROR_TIMEOUT_MS. A request body is copied as it streams to the primary; a mirror that
 // falls more than 64 KiB behind loses its copy; the primary never waits for it. The copy's Host gets
 // Envoy's "-shadow" suffix, and the destination's proxy picks the mirror target's own route for it.
-import type { Dispatcher } from "undici";
 import type { MirrorIR } from "../../../compiler/ir/schema.ts";
+import { requestUpstream } from "../upstream-request.ts";
 import type { Upstreams } from "../upstreams.ts";
 import { discardBody } from "./cancellation.ts";
 import type { EndpointsOf } from "./balance.ts";
@@ -78,11 +78,9 @@ export function mirror(policy: MirrorIR | undefined, routeTimeoutMs: number | un
       deps.onMirror?.(policy.service, "sent");
       upstream.inFlight++;
       body?.on("error", () => {});
-      upstream.pool.request({
-        method: request.method as Dispatcher.HttpMethod, path: request.target, headers: shadowHeaders(request.headers),
-        body, signal: AbortSignal.timeout(routeTimeoutMs || MIRROR_TIMEOUT_MS),
-      }).then((response) => {
-        response.body.once("close", () => { upstream.inFlight--; });
+      requestUpstream(upstream.pool, { method: request.method, path: request.target, headers: shadowHeaders(request.headers), body },
+        AbortSignal.timeout(routeTimeoutMs || MIRROR_TIMEOUT_MS)).then((response) => {
+        response.body.onDone(() => { upstream.inFlight--; });
         discardBody(response.body);
       }, () => { upstream.inFlight--; });
     };

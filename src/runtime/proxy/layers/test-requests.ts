@@ -1,7 +1,8 @@
 // Requests and responses for the layers' unit tests: a route of a service, with whatever the test
 // needs changed, and upstream answers that record how they were asked.
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import type { RouteIR, ServiceIR } from "../../../compiler/ir/schema.ts";
+import { ResponseBody } from "../response-body.ts";
 import type { Handler, OutboundRequest, UpstreamResponse } from "./types.ts";
 
 const at = { file: "test", line: 1, column: 1 };
@@ -26,7 +27,7 @@ export function testRequest(changes: Partial<OutboundRequest> = {}): OutboundReq
 }
 
 export function answer(status: number, extra: Partial<UpstreamResponse> = {}): UpstreamResponse {
-  return { status, headers: {}, body: Readable.from([Buffer.from(`status ${status}`)]), ...extra };
+  return { status, headers: {}, body: ResponseBody.of(`status ${status}`), ...extra };
 }
 
 /** An inner handler that answers from a list (the last repeating) and records each request. */
@@ -45,8 +46,9 @@ export function scripted(answers: (UpstreamResponse | ((request: OutboundRequest
 export const hangs = (request: OutboundRequest): Promise<UpstreamResponse> =>
   new Promise((_resolve, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason), { once: true }));
 
-export async function readAll(body: Readable | null | undefined): Promise<string> {
+export async function readAll(body: Readable | ResponseBody | null | undefined): Promise<string> {
   if (!body) return "";
+  if (body instanceof ResponseBody) return body.text();
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks).toString();

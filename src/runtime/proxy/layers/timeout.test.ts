@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { PassThrough } from "node:stream";
 import { test } from "node:test";
+import { ResponseBody } from "../response-body.ts";
 import { DeadlineExceeded, type CancelSignal } from "./cancellation.ts";
 import { answer, hangs, readAll, scripted, testRequest } from "./test-requests.ts";
 import { timeout } from "./timeout.ts";
@@ -34,9 +34,9 @@ test("an answer in time passes through untouched; no timeout means no layer", as
 
 test("the per-try timeout ends at the headers; the route's timeout also bounds the body", async () => {
   const slowBody = () => {
-    const body = new PassThrough();
-    body.write("first ");
-    setTimeout(() => body.end("last"), 80);
+    const body = new ResponseBody();
+    body.push(Buffer.from("first "));
+    setTimeout(() => { body.push(Buffer.from("last")); body.end(); }, 80);
     return body;
   };
   const perTry = await timeout(30, "per-try")(scripted([answer(200, { body: slowBody() })]))(testRequest());

@@ -36,15 +36,15 @@ export function timeout(ms: number | undefined, scope: TimeoutScope, onTimeout: 
         }
         answered = true;
         const body = response.body;
-        if (scope === "per-try" || !body || body.destroyed) clearTimeout(timer);
-        if (!body || body.destroyed) {
+        if (scope === "per-try" || !body || body.done) clearTimeout(timer);
+        if (!body || body.done) {
           link.dispose();
         } else {
-          body.once("close", () => {
+          body.onDone(() => {
             clearTimeout(timer);
             link.dispose();
           });
-          // A body from the pool is cut by the abort itself; any other stream is cut here.
+          // A body from the pool is cut by the abort itself; any other body is cut here.
           if (scope === "request") link.signal.addEventListener("abort", () => body.destroy(link.signal.reason as Error), { once: true });
         }
         resolve(response);

@@ -1,8 +1,9 @@
 // The shape every proxy layer shares. A layer wraps the next handler (linkerd2-proxy's stack, in
 // TypeScript): the route's stack is composed once when a config is applied and reads top to bottom.
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import type { RouteIR, ServiceIR } from "../../../compiler/ir/schema.ts";
 import type { Endpoint } from "../../protocol/messages.ts";
+import { ResponseBody } from "../response-body.ts";
 import type { CancelSignal } from "./cancellation.ts";
 
 export type Headers = Record<string, string | string[]>;
@@ -28,7 +29,8 @@ export interface OutboundRequest {
 export interface UpstreamResponse {
   status: number;
   headers: Headers;
-  body: Readable | null;
+  /** Streamed from the upstream (response-body.ts); null when there is none. */
+  body: ResponseBody | null;
   /** Set on replies the proxy made itself; names why (sent as x-typemesh-reason). */
   reason?: string;
   /**
@@ -50,6 +52,6 @@ export function localReply(status: number, reason: string, message: string): Ups
     status,
     reason,
     headers: { "content-type": "text/plain; charset=utf-8", "x-typemesh-reason": reason },
-    body: Readable.from([`${message}\n`]),
+    body: ResponseBody.of(`${message}\n`),
   };
 }
