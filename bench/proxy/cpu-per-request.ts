@@ -7,14 +7,20 @@
 //                                                    [--host direct.bench]   (resilient.bench: every layer on)
 //                                                    [--inbound]             (the callee's inbound listener instead)
 //                                                    [--cpu-prof DIR]        (a CPU profile of typemesh's proxy)
+//                                                    [--baseline REF]        (also the proxy of git REF, e.g. HEAD~1)
+//
+// --baseline checks REF out into a temporary worktree (sharing this checkout's node_modules), prebuilds
+// it, and runs its proxy as one more row of every round: a change is judged against its parent on the
+// same machine minutes apart, which is the only comparison this machine's drift allows.
 import autocannon from "autocannon";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { serializeBundle } from "../../src/compiler/emit/bundle.ts";
-import { cpuTimeOf, machine, sleep, startChild, startCli, type Child } from "../support/processes.ts";
+import { cpuTimeOf, machine, repo, sleep, startChild, startCli, type Child } from "../support/processes.ts";
 import { benchBundle, registerApp } from "./bench-mesh.ts";
 
 const { values: args } = parseArgs({
@@ -25,6 +31,7 @@ const { values: args } = parseArgs({
     host: { type: "string", default: "direct.bench" },
     inbound: { type: "boolean", default: false },
     "cpu-prof": { type: "string" },
+    baseline: { type: "string" },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -40,6 +47,7 @@ function load(url: string, host: string | undefined, seconds: number): Promise<n
 const children: Child[] = [];
 const sockets: WebSocket[] = [];
 const work = mkdtempSync(path.join(os.tmpdir(), "typemesh-bench-cpu-"));
+const baselineTree = args.baseline ? path.join(work, "baseline") : undefined;
 try {
   const where = machine();
   process.stdout.write(`bench/proxy cpu-per-request on ${where.cpus}× ${where.cpuModel}, Node ${where.node}, load average ${where.load}\n`);
@@ -59,6 +67,18 @@ try {
     "--id", service.replace("/", "-"), "--outbound", "0", "--inbound", "0", "--admin", "0", "--state-dir", path.join(work, "proxies")], profile);
   children.push(proxy);
   const [, outbound, inbound] = (await proxy.waitFor(/outbound \S+:(\d+) inbound \S+:(\d+)/)).map(Number);
+  let baseline: { pid: number; outbound: number; inbound: number } | undefined;
+  if (baselineTree) {
+    execFileSync("git", ["worktree", "add", "--detach", baselineTree, args.baseline!], { cwd: repo, stdio: "ignore" });
+    symlinkSync(path.join(repo, "node_modules"), path.join(baselineTree, "node_modules"));
+    execFileSync(process.execPath, ["scripts/prebuild.mjs"], { cwd: baselineTree, stdio: "ignore" });
+    const id = `${service.replace("/", "-")}-baseline`;
+    const old = startChild("baseline proxy", process.execPath, [path.join(baselineTree, "bin/typemesh.js"), "proxy", "--service", service, "--version", "v1",
+      "--app", app, "--control-plane", controlPlane, "--id", id, "--outbound", "0", "--inbound", "0", "--admin", "0", "--state-dir", path.join(work, "baseline-proxies")]);
+    children.push(old);
+    const [, o, i] = (await old.waitFor(/outbound \S+:(\d+) inbound \S+:(\d+)/)).map(Number);
+    baseline = { pid: old.process.pid!, outbound: o!, inbound: i! };
+  }
   sockets.push(await registerApp(controlPlane, upstreamPort, "bench/direct"), await registerApp(controlPlane, upstreamPort, "bench/resilient"));
   const bare = startChild("bare proxy", process.execPath, ["--import", "tsx", "bench/proxy/bare-proxy.ts", String(upstreamPort)]);
   children.push(bare);
@@ -70,8 +90,15 @@ try {
       : { name: `typemesh outbound (Host: ${args.host})`, pid: proxy.process.pid!, url: `http://127.0.0.1:${outbound}/api/items`, host: args.host },
     { name: "bare Node.js proxy", pid: bare.process.pid!, url: `http://127.0.0.1:${barePort}/api/items`, host: undefined },
   ];
+  if (baseline) {
+    targets.splice(1, 0, args.inbound
+      ? { name: `typemesh inbound at ${args.baseline}`, pid: baseline.pid, url: `http://127.0.0.1:${baseline.inbound}/api/items`, host: undefined }
+      : { name: `typemesh outbound at ${args.baseline}`, pid: baseline.pid, url: `http://127.0.0.1:${baseline.outbound}/api/items`, host: args.host });
+  }
   // The typemesh proxy learns its view from the control plane: wait until it routes.
-  for (let i = 0; i < 100 && (await load(targets[0]!.url, targets[0]!.host, 1).catch(() => 0)) === 0; i++) await sleep(100);
+  for (const target of targets) {
+    for (let i = 0; i < 100 && (await load(target.url, target.host, 1).catch(() => 0)) === 0; i++) await sleep(100);
+  }
   const figures = new Map(targets.map((t) => [t.name, [] as { rps: number; cpuUs: number }[]]));
   for (let round = 1; round <= Number(args.rounds); round++) {
     for (const target of targets) {
@@ -89,5 +116,6 @@ try {
 } finally {
   for (const socket of sockets) socket.terminate();
   for (const child of children.reverse()) await child.stop();
+  if (baselineTree) execFileSync("git", ["worktree", "remove", "--force", baselineTree], { cwd: repo, stdio: "ignore" });
   rmSync(work, { recursive: true, force: true });
 }
