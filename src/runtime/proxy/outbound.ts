@@ -18,7 +18,8 @@ export interface OutboundContext {
 
 function destinationOf(req: IncomingMessage): { host: string; target: string } {
   const url = req.url ?? "/";
-  if (/^https?:\/\//i.test(url)) {
+  // Origin-form ("/path") unless the app uses this listener as its HTTP proxy (absolute-form).
+  if (url.charCodeAt(0) !== 47 && /^https?:\/\//i.test(url)) {
     const parsed = new URL(url);
     return { host: parsed.host, target: `${parsed.pathname}${parsed.search}` };
   }

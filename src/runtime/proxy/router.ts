@@ -92,6 +92,9 @@ export function buildRouter(version: string, view: ProxyView, deps: Omit<StackDe
     version,
     view,
     resolve(host) {
+      // Most apps send the name as the mesh spells it: found as is, without two regex replacements.
+      const exact = hosts.get(host);
+      if (exact) return exact;
       const bare = host.toLowerCase().replace(/:\d+$/, "").replace(/\.$/, "");
       return hosts.get(bare) ?? { kind: "unknown" };
     },
