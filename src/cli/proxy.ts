@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { Proxy } from "../runtime/proxy/proxy.ts";
 import { parseHostPort, parsePort, parsePositiveInt } from "./options.ts";
+import { setSidecarV8Flags } from "./proxy-v8-flags.ts";
 
 interface Options {
   service: string; version: string; app: { host: string; port: number }; controlPlane: string; host: string;
@@ -26,6 +27,7 @@ export function registerProxy(program: Command): void {
     .option("--no-mtls", "a plaintext proxy: no workload certificate, plaintext to and from peers (docs/security.md)")
     .option("--max-view-bytes <n>", "refuse config views larger than this", parsePositiveInt, 16 * 1024 * 1024)
     .action(async (opts: Options) => {
+      setSidecarV8Flags();
       const joinToken = opts.joinToken ?? process.env.TYPEMESH_JOIN_TOKEN;
       const proxy = new Proxy({
         service: opts.service, version: opts.version, app: opts.app, controlPlane: opts.controlPlane, host: opts.host,

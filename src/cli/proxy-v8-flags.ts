@@ -1,0 +1,58 @@
+// V8 settings for the sidecar, made from inside its own process (issue 3: ≤ 80 MB RSS per proxy; a flag
+// on node's command line would need a wrapper or a second process, which costs more than it saves).
+// `typemesh proxy` makes them first thing, prebuilt or from the sources; a Proxy made in another process
+// (the tests) leaves that process's V8 as it is. Figures: bench/proxy-memory/rss.ts, 2-core machine.
+import { PerformanceObserver } from "node:perf_hooks";
+import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
+
+/**
+ * The young generation's bound, as V8 reports the new space's size (MB). V8 grows the new space under
+ * load, doubling, up to 32 MB, and RSS keeps what it took; a smaller new space is scavenged more often.
+ * Measured at saturation (~4,000 req/s), the caller's proxy after 6 s: 32 MB (V8's default) RSS 114–115
+ * MB, scavenges 1.8% of the time; 8 MB (what it has grown to when the proxy starts) 93–97 MB, 3.5%
+ * (about 6 µs more per request); 2 MB (reachable only by setting this before the packages load, from an
+ * entry module of its own) 82–94 MB, 7.3% (about 20 µs more per request, a tenth of the proxy's CPU).
+ */
+export const NEW_SPACE_CAP_MB = 8;
+
+function newSpaceMb(): number {
+  return (getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_size ?? 0) / 2 ** 20;
+}
+
+/**
+ * Keeps the new space at or under `capMb`. --max-semi-space-size would, but V8 reads it only when it sets
+ * up the heap, before any JavaScript runs: set later it changes nothing (the new space still grows to 32
+ * MB). The growth factor is read at each growth, so it is switched after each GC: 1 (no growth) once
+ * the new space has reached the cap, V8's 2 while it is below it (V8 shrinks it when allocation is slow;
+ * it may grow again). A GC is told of after it ends, so a burst of GCs in one synchronous stretch of
+ * JavaScript could still double it once or twice past the cap; a proxy yields to its event loop far
+ * more often than it scavenges. Returns how to stop.
+ */
+export function boundYoungGeneration(capMb = NEW_SPACE_CAP_MB): () => void {
+  let growing = true;
+  const check = () => {
+    const grow = newSpaceMb() < capMb;
+    if (grow === growing) return;
+    setFlagsFromString(`--semi-space-growth-factor=${grow ? 2 : 1}`);
+    growing = grow;
+  };
+  const observer = new PerformanceObserver(check);
+  observer.observe({ entryTypes: ["gc"] });
+  check();
+  return () => {
+    observer.disconnect();
+    if (!growing) setFlagsFromString("--semi-space-growth-factor=2");
+  };
+}
+
+export function setSidecarV8Flags(): void {
+  boundYoungGeneration();
+  // undici parses responses with llhttp compiled to WebAssembly. Once a connection is busy, V8 compiles
+  // llhttp's parser again with TurboFan in the background, and that compilation takes 30–40 MB of RSS for
+  // a few hundred milliseconds: it was every proxy's peak under load (VmHWM 110–112 MB; the bare Node.js
+  // proxy with undici has it too). Liftoff's code (V8's baseline compiler) parses fast enough here: CPU
+  // per request did not change measurably (158–189 µs with it, 187–216 µs without, on a shared machine),
+  // and the peak went. V8 reads this when it compiles WebAssembly, which undici does at its first
+  // connection, after this runs.
+  setFlagsFromString("--liftoff-only");
+}
