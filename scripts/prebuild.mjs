@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { meshIrSchema, validatorModule } from "./mesh-ir-validator.mjs";
-import { sidecarUndici } from "./sidecar-undici.mjs";
+import { sidecarPackages } from "./sidecar-packages.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = JSON.parse(readFileSync(path.join(repo, "package.json"), "utf8"));
@@ -58,12 +58,12 @@ const precompiledValidator = {
     build.onLoad({ filter: /[\\/]src[\\/]compiler[\\/]ir[\\/]validate\.ts$/ }, () => ({ contents: validatorModule(meshIr.schema), loader: "js" }));
   },
 };
-// The sidecar's undici is the part of undici it uses (sidecar-undici.mjs): undici's index loads all of it.
+// The sidecar's undici and prom-client are the parts it uses (sidecar-packages.mjs): their indexes load all.
 // The sidecar: one file, everything static. The CLI and its workers: one build with code splitting,
 // so that each command's modules (and the packages they import) load only when that command runs,
 // as they do from the sources.
 const [sidecar, rest] = await Promise.all([
-  esbuild.build({ ...common, entryPoints: { proxy: "src/cli/proxy-main.ts" }, outdir: "dist", plugins: [precompiledValidator, sidecarUndici] }),
+  esbuild.build({ ...common, entryPoints: { proxy: "src/cli/proxy-main.ts" }, outdir: "dist", plugins: [precompiledValidator, sidecarPackages] }),
   esbuild.build({
     ...common, splitting: true, outdir: "dist", chunkNames: "chunks/[name]-[hash]",
     entryPoints: { cli: "src/cli/main.ts", "type-check-thread": "src/compiler/load/type-check-entry.ts", "compile-worker": "src/gitops/compile-entry.ts" },

@@ -1,5 +1,6 @@
-// The prebuilt sidecar imports undici's Pool, buildConnector and util from the files that define them,
-// not undici's index (scripts/sidecar-undici.mjs): they must be undici's own, as its index exports them.
+// The prebuilt sidecar imports what it uses of undici and prom-client from the files that define it, not
+// from the packages' indexes (scripts/sidecar-packages.mjs): each export must be the package's own, as its
+// index exports it.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -8,31 +9,49 @@ import path from "node:path";
 import { after, test } from "node:test";
 import { pathToFileURL } from "node:url";
 // @ts-expect-error a plain JavaScript module of the build, without types
-import { SIDECAR_UNDICI } from "../../scripts/sidecar-undici.mjs";
+import { SIDECAR_PACKAGES } from "../../scripts/sidecar-packages.mjs";
 
-const work = mkdtempSync(path.join(os.tmpdir(), "typemesh-sidecar-undici-"));
+const packages = SIDECAR_PACKAGES as Record<string, string>;
+const work = mkdtempSync(path.join(os.tmpdir(), "typemesh-sidecar-packages-"));
 symlinkSync(path.resolve("node_modules"), path.join(work, "node_modules"), "dir");
 after(() => rmSync(work, { recursive: true, force: true }));
 
-test("the sidecar's undici exports are undici's own, and its dispatchers have undici's request methods", async () => {
-  const file = path.join(work, "undici.mjs");
-  writeFileSync(file, SIDECAR_UNDICI as string);
+async function load(name: string): Promise<{ sidecar: Record<string, any>; index: () => Record<string, any> }> {
+  const file = path.join(work, `${name}.mjs`);
+  writeFileSync(file, packages[name]!);
   const sidecar = await import(pathToFileURL(file).href) as Record<string, any>;
+  // The index from the same node_modules: the same module instances, as CommonJS caches them.
+  return { sidecar, index: () => createRequire(file)(name) as Record<string, any> };
+}
+
+function assertSame(sidecar: Record<string, any>, index: Record<string, any>, name: string): void {
+  for (const [key, value] of Object.entries(sidecar)) {
+    if (value && Object.getPrototypeOf(value) === Object.prototype) {
+      // An object the index makes of the package's functions (undici's util): the same ones.
+      assert.deepEqual(Object.keys(value).sort(), Object.keys(index[key]).sort(), `${name}.${key}`);
+      for (const [member, fn] of Object.entries(value)) assert.equal(fn, index[key][member], `${name}.${key}.${member}`);
+    } else assert.equal(value, index[key], `${name}.${key}`);
+  }
+}
+
+test("the sidecar's undici is undici's own, and its dispatchers have undici's request methods", async () => {
+  const { sidecar, index } = await load("undici");
   // Before undici's index is loaded in this process (it would add them too).
   for (const method of ["request", "stream", "pipeline", "upgrade", "connect"]) {
     assert.equal(typeof sidecar.Pool.prototype[method], "function", `Pool.prototype.${method}`);
   }
-  // undici's index, from the same node_modules (so the same module instances, as CommonJS caches them).
-  const undici = createRequire(file)("undici") as Record<string, any>;
-  assert.equal(sidecar.Pool, undici.Pool);
-  assert.equal(sidecar.buildConnector, undici.buildConnector);
-  assert.equal(sidecar.Dispatcher, undici.Dispatcher);
-  assert.deepEqual(Object.keys(sidecar.util).sort(), Object.keys(undici.util).sort());
-  for (const name of Object.keys(undici.util)) assert.equal(sidecar.util[name], undici.util[name], `util.${name}`);
+  assertSame(sidecar, index(), "undici");
 });
 
-test("the repository's prebuilt sidecar does not import undici's index", () => {
+test("the sidecar's prom-client is prom-client's own, its global registry included", async () => {
+  const { sidecar, index } = await load("prom-client");
+  assertSame(sidecar, index(), "prom-client");
+});
+
+test("the repository's prebuilt sidecar imports neither package's index", () => {
   const bundle = readFileSync("dist/proxy.mjs", "utf8");
-  assert.doesNotMatch(bundle, /from "undici"/);
-  assert.match(bundle, /from "undici\/lib\/dispatcher\/pool\.js"/);
+  for (const name of Object.keys(packages)) {
+    assert.doesNotMatch(bundle, new RegExp(`from "${name}"`), name);
+    assert.match(bundle, new RegExp(`from "${name}/lib/`), name);
+  }
 });
