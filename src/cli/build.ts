@@ -4,9 +4,8 @@ import type { Command } from "commander";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { hasErrors } from "../compiler/diagnostics/diagnostic.ts";
-import { compilePolicies } from "../compiler/compile.ts";
 import { createBundle, serializeBundle } from "../compiler/emit/bundle.ts";
-import { emitTarget, isTargetName, targetNames, type EmittedFile, type TargetName } from "../compiler/emit/targets/index.ts";
+import { isTargetName, targetNames, type EmittedFile, type TargetName } from "../compiler/emit/targets/target.ts";
 import { formatDiagnostics } from "../compiler/diagnostics/format.ts";
 import { paletteFor } from "../compiler/diagnostics/palette.ts";
 import { UsageError } from "./errors.ts";
@@ -56,6 +55,8 @@ export function registerBuild(program: Command): void {
       const targets = parseTargets(opts.target);
       const root = path.resolve(dir);
       const out = path.resolve(opts.out);
+      // The compiler and the emitters are loaded when the command runs (check.ts says why).
+      const [{ compilePolicies }, { emitTarget }] = await Promise.all([import("../compiler/compile.ts"), import("../compiler/emit/targets/index.ts")]);
       const result = await compilePolicies(root);
       const diagnostics = [...result.diagnostics];
       const emitted: [TargetName, EmittedFile[]][] = [];

@@ -1,9 +1,9 @@
 // typemesh check [dir]: type-check and validate policies; --watch re-checks on every edit.
+// The compiler (TypeScript's API, esbuild, ajv) is imported when the command runs, not when it is
+// registered: `typemesh --help` registers every command and should not load them all.
 import type { Command } from "commander";
 import path from "node:path";
 import { hasErrors, type Diagnostic } from "../compiler/diagnostics/diagnostic.ts";
-import { compilePolicies } from "../compiler/compile.ts";
-import { createCompileSession } from "../compiler/session.ts";
 import { UsageError } from "./errors.ts";
 import { formatDiagnostics } from "../compiler/diagnostics/format.ts";
 import { paletteFor } from "../compiler/diagnostics/palette.ts";
@@ -33,6 +33,7 @@ export function registerCheck(program: Command): void {
       if (!["text", "json"].includes(opts.format)) throw new UsageError(`--format must be text or json, not ${opts.format}`);
       if (!["error", "warning"].includes(opts.failOn)) throw new UsageError(`--fail-on must be error or warning, not ${opts.failOn}`);
       const root = path.resolve(dir);
+      const [{ compilePolicies }, { createCompileSession }] = await Promise.all([import("../compiler/compile.ts"), import("../compiler/session.ts")]);
       // --watch keeps a session (the type checker's program, esbuild's context) between checks; a single
       // check is a one-shot compile, which answers from the last compile's record when nothing changed.
       const session = opts.watch ? createCompileSession(root) : undefined;

@@ -4,12 +4,7 @@
 // strings are escaped when rendered.
 import type { Command } from "commander";
 import { readFileSync } from "node:fs";
-import { publishCheckRun } from "../gitops/github/checks.ts";
-import { call, createGitHub, parseRepo } from "../gitops/github/client.ts";
-import { upsertStickyComment } from "../gitops/github/comment.ts";
 import { GitOpsError } from "../gitops/errors.ts";
-import { parseReport } from "../gitops/render/json.ts";
-import { renderMarkdown } from "../gitops/render/markdown.ts";
 import { CommandError, UsageError } from "./errors.ts";
 import { parsePositiveInt } from "./options.ts";
 import { gitops } from "./plan.ts";
@@ -27,6 +22,11 @@ export function registerComment(program: Command): void {
     .option("--sha <commit>", "commit the plan was made for: the check run goes there, and nothing is posted if the PR has moved on")
     .option("--no-check", "post the comment only, no check run")
     .action(async (opts: { repo: string; pr: number; plan: string; sha?: string; check: boolean }) => {
+      // Octokit and its plugins are loaded when the command runs (check.ts says why).
+      const [{ call, createGitHub, parseRepo }, { upsertStickyComment }, { publishCheckRun }, { parseReport }, { renderMarkdown }] = await Promise.all([
+        import("../gitops/github/client.ts"), import("../gitops/github/comment.ts"), import("../gitops/github/checks.ts"),
+        import("../gitops/render/json.ts"), import("../gitops/render/markdown.ts"),
+      ]);
       const repo = parseRepo(opts.repo);
       if (!repo) throw new UsageError(`--repo must be OWNER/NAME, not ${JSON.stringify(opts.repo)}`);
       if (opts.sha !== undefined && !/^[0-9a-f]{40}$/.test(opts.sha)) throw new UsageError("--sha must be a full 40-character commit id");

@@ -2,10 +2,6 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { ControlPlane } from "../runtime/control-plane/control-plane.ts";
-import { fileSource } from "../runtime/control-plane/sources/file-source.ts";
-import { gitSource } from "../runtime/control-plane/sources/git-source.ts";
-import { policiesSource } from "../runtime/control-plane/sources/policies-source.ts";
 import type { BundleSource } from "../runtime/control-plane/sources/types.ts";
 import { parseDuration } from "../compiler/units.ts";
 import { UsageError } from "./errors.ts";
@@ -43,13 +39,15 @@ function parseGrace(text: string): number {
   return ms;
 }
 
-function chooseSource(opts: Options): BundleSource | undefined {
+// The control plane, its CA and its sources are loaded when the command runs, not when `typemesh --help`
+// registers it (check.ts says why).
+async function chooseSource(opts: Options): Promise<BundleSource | undefined> {
   const given = [opts.policies, opts.bundle, opts.git].filter((s) => s !== undefined);
   if (given.length > 1) throw new UsageError("choose one bundle source: --policies, --bundle or --git");
-  if (opts.policies) return policiesSource(opts.policies);
-  if (opts.bundle) return fileSource(opts.bundle);
+  if (opts.policies) return (await import("../runtime/control-plane/sources/policies-source.ts")).policiesSource(opts.policies);
+  if (opts.bundle) return (await import("../runtime/control-plane/sources/file-source.ts")).fileSource(opts.bundle);
   if (opts.git) {
-    return gitSource({ repository: opts.git, branch: opts.branch, path: opts.gitPath, workDir: path.join(opts.stateDir, "git"), intervalMs: opts.pollInterval });
+    return (await import("../runtime/control-plane/sources/git-source.ts")).gitSource({ repository: opts.git, branch: opts.branch, path: opts.gitPath, workDir: path.join(opts.stateDir, "git"), intervalMs: opts.pollInterval });
   }
   return undefined;
 }
@@ -74,9 +72,10 @@ export function registerControlPlane(program: Command): void {
     .option("--ca-key <file>", "the root's private key (PKCS#8 PEM, ECDSA P-256)")
     .option("--rejoin-grace <duration>", "after a restart, how long proxies that rejoin keep their own config before views are published (0s: at once)", parseGrace, 3000)
     .action(async (opts: Options) => {
-      const source = chooseSource(opts);
-      const token = adminToken(opts.token) ?? randomBytes(16).toString("hex");
       if ((opts.caCert === undefined) !== (opts.caKey === undefined)) throw new UsageError("--ca-cert and --ca-key go together");
+      const source = await chooseSource(opts);
+      const token = adminToken(opts.token) ?? randomBytes(16).toString("hex");
+      const { ControlPlane } = await import("../runtime/control-plane/control-plane.ts");
       const cp = new ControlPlane({
         stateDir: opts.stateDir, adminToken: token, host: opts.host, port: opts.port,
         joinTokens: joinTokens(opts.joinToken), rejoinGraceMs: opts.rejoinGrace,

@@ -5,10 +5,6 @@ import { writeFileSync } from "node:fs";
 import type { ImpactReport } from "../compiler/diff/report.ts";
 import { paletteFor } from "../compiler/diagnostics/palette.ts";
 import { GitOpsError } from "../gitops/errors.ts";
-import { runPlan } from "../gitops/plan.ts";
-import { renderJson } from "../gitops/render/json.ts";
-import { renderMarkdown } from "../gitops/render/markdown.ts";
-import { renderText } from "../gitops/render/text.ts";
 import { CommandError, EXIT, UsageError } from "./errors.ts";
 import { adminToken } from "./options.ts";
 
@@ -45,6 +41,10 @@ export function registerPlan(program: Command): void {
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`--format must be text, markdown or json, not ${opts.format}`);
       if (opts.controlPlane !== undefined && !URL.canParse(opts.controlPlane)) throw new UsageError(`--control-plane ${JSON.stringify(opts.controlPlane)} is not a URL`);
       const token = adminToken(opts.token);
+      // git, the compiler and the worker are loaded when the command runs (check.ts says why).
+      const [{ runPlan }, { renderJson }, { renderMarkdown }, { renderText }] = await Promise.all([
+        import("../gitops/plan.ts"), import("../gitops/render/json.ts"), import("../gitops/render/markdown.ts"), import("../gitops/render/text.ts"),
+      ]);
       const report = await gitops(() => runPlan({
         policiesDir: dir, base: opts.base,
         ...(opts.controlPlane !== undefined && { controlPlane: opts.controlPlane }),

@@ -1,8 +1,6 @@
 // typemesh pr --repo OWNER/NAME: commit the working tree's policy change to a branch, push it, and
 // open (or update) the pull request with the impact summary as its description.
 import type { Command } from "commander";
-import { parseRepo } from "../gitops/github/client.ts";
-import { proposeChange } from "../gitops/pr.ts";
 import { UsageError } from "./errors.ts";
 import { gitops } from "./plan.ts";
 
@@ -17,6 +15,8 @@ export function registerPr(program: Command): void {
     .option("--base <branch>", "branch the pull request goes into (default: the repository's default branch)")
     .option("--remote <name>", "git remote to push to", "origin")
     .action(async (dir: string, opts: { repo: string; title?: string; branch?: string; base?: string; remote: string }) => {
+      // Octokit and git are loaded when the command runs (check.ts says why).
+      const [{ parseRepo }, { proposeChange }] = await Promise.all([import("../gitops/github/client.ts"), import("../gitops/pr.ts")]);
       const repo = parseRepo(opts.repo);
       if (!repo) throw new UsageError(`--repo must be OWNER/NAME, not ${JSON.stringify(opts.repo)}`);
       const proposal = await gitops(() => proposeChange({

@@ -1,6 +1,5 @@
 // typemesh proxy: run a sidecar for one workload.
 import type { Command } from "commander";
-import { Proxy } from "../runtime/proxy/proxy.ts";
 import { parseHostPort, parsePort, parsePositiveInt } from "./options.ts";
 import { setSidecarV8Flags } from "./proxy-v8-flags.ts";
 
@@ -28,6 +27,8 @@ export function registerProxy(program: Command): void {
     .option("--max-view-bytes <n>", "refuse config views larger than this", parsePositiveInt, 16 * 1024 * 1024)
     .action(async (opts: Options) => {
       setSidecarV8Flags();
+      // The runtime is loaded when the command runs, after V8's flags are set (and not by `typemesh --help`).
+      const { Proxy } = await import("../runtime/proxy/proxy.ts");
       const joinToken = opts.joinToken ?? process.env.TYPEMESH_JOIN_TOKEN;
       const proxy = new Proxy({
         service: opts.service, version: opts.version, app: opts.app, controlPlane: opts.controlPlane, host: opts.host,

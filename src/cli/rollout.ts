@@ -9,10 +9,6 @@ import { adminRequest } from "./admin-client.ts";
 import { EXIT, UsageError } from "./errors.ts";
 import { adminToken, parsePositiveInt } from "./options.ts";
 import { renderRollout, rolloutLine } from "./rollout-render.ts";
-import { createGitHub, parseRepo } from "../gitops/github/client.ts";
-import { upsertStickyComment } from "../gitops/github/comment.ts";
-import { pullRequestsOf, setCommitStatus } from "../gitops/github/commit-status.ts";
-import { rolloutComment, rolloutMarker, rolloutStatus } from "../gitops/rollout-report.ts";
 
 export const ROLLED_BACK = 3;
 
@@ -126,6 +122,10 @@ export function registerRollout(program: Command): void {
     .requiredOption("--sha <commit>", "the commit the rollout shipped (GITHUB_SHA on push)")
     .option("--pr <number>", "pull request to comment on (default: the one that merged the commit)", parsePositiveInt))
     .action(async (opts: Connection & { service: string; repo: string; sha: string; pr?: number }) => {
+      // Octokit is loaded when a report is posted (check.ts says why).
+      const [{ createGitHub, parseRepo }, { upsertStickyComment }, { pullRequestsOf, setCommitStatus }, { rolloutComment, rolloutMarker, rolloutStatus }] = await Promise.all([
+        import("../gitops/github/client.ts"), import("../gitops/github/comment.ts"), import("../gitops/github/commit-status.ts"), import("../gitops/rollout-report.ts"),
+      ]);
       const repo = parseRepo(opts.repo);
       if (!repo) throw new UsageError(`--repo takes OWNER/NAME, not ${opts.repo}`);
       const r = await adminRequest<Rollout>(opts.controlPlane, adminToken(opts.token), "GET", `/api/rollouts/${encodeURIComponent(opts.service)}`);

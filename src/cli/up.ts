@@ -2,7 +2,7 @@
 // behind its own sidecar with bounded traffic, prints where to look, and stops cleanly on Ctrl-C.
 import type { Command } from "commander";
 import path from "node:path";
-import { startDemoMesh, type DemoMesh } from "../../examples/demo-mesh.ts";
+import type { DemoMesh } from "../../examples/demo-mesh.ts";
 import { paletteFor } from "../compiler/diagnostics/palette.ts";
 import { parsePort, parsePositiveInt } from "./options.ts";
 
@@ -42,6 +42,8 @@ export function registerUp(program: Command): void {
         if (!line.startsWith("[")) say(line);
       };
       say(`Compiling ${path.resolve(dir)} and starting the demo mesh…`);
+      // The whole runtime is loaded when the command runs (check.ts says why).
+      const { startDemoMesh } = await import("../../examples/demo-mesh.ts");
       const mesh = await startDemoMesh({
         policies: dir, port: opts.port, stateDir: opts.stateDir, ratePerSecond: opts.rate, durationMs: opts.duration, log: quiet,
       });

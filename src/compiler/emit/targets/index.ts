@@ -16,11 +16,7 @@ export const emitTargets: Readonly<Record<TargetName, EmitTarget>> = {
   linkerd: linkerdTarget,
 };
 
-export const targetNames = Object.keys(emitTargets) as TargetName[];
-
-export function isTargetName(name: string): name is TargetName {
-  return Object.hasOwn(emitTargets, name);
-}
+export { isTargetName, targetNames } from "./target.ts";
 
 export function emitTarget(name: TargetName, ir: MeshIR, options: EmitOptions = {}): TargetOutput {
   const resolved = { ...DEFAULT_EMIT_OPTIONS, ...options };

@@ -4,7 +4,13 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import type { MeshIR } from "../../ir/schema.ts";
 
-export type TargetName = "istio" | "gateway-api" | "linkerd";
+/** Every target, in the order `build --target all` emits them; index.ts maps each to its emitter. */
+export const targetNames = ["istio", "gateway-api", "linkerd"] as const;
+export type TargetName = (typeof targetNames)[number];
+
+export function isTargetName(name: string): name is TargetName {
+  return (targetNames as readonly string[]).includes(name);
+}
 
 export interface EmitOptions {
   /** What a target cannot express becomes an error (and no files come out) instead of a warning. */
