@@ -80,7 +80,7 @@ export function handleOutbound(ctx: OutboundContext) {
     try {
       const response = await selected.stack({
         method: req.method ?? "GET", target, headers: outgoing, body: hasBody(req) ? req : undefined,
-        service: entry.service, route: selected.route, signal: abort.signal, source: ctx.self,
+        service: entry.service, route: selected.route, version: undefined, endpoint: undefined, signal: abort.signal, source: ctx.self,
       });
       labels.destination_version = String(response.headers["x-typemesh-version"] ?? response.version ?? "unknown");
       labels.connection_security_policy = response.security ?? "none";

@@ -21,7 +21,7 @@ export function testService(changes: Partial<ServiceIR> = {}): ServiceIR {
 
 export function testRequest(changes: Partial<OutboundRequest> = {}): OutboundRequest {
   return {
-    method: "GET", target: "/", headers: {}, body: undefined, service: testService(), route: testRoute(),
+    method: "GET", target: "/", headers: {}, body: undefined, service: testService(), route: testRoute(), version: undefined, endpoint: undefined,
     signal: new AbortController().signal, source: { service: "test/caller", version: "v1" }, ...changes,
   };
 }
