@@ -2,7 +2,7 @@
 // TypeScript program, and gives exactly what a full compile gives; an edit, a new file in the policies
 // directory, or a damaged record sends it back to the type checker.
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
@@ -41,7 +41,6 @@ test("an unchanged directory is answered from the record, the same as a full com
 
   // An edit that breaks a type: the type checker answers, and the error is there.
   const file = path.join(root, "payments.policy.ts");
-  const { readFileSync } = await import("node:fs");
   const text = readFileSync(file, "utf8");
   writeFileSync(file, `${text}\nexport const broken: number = "not a number";\n`);
   const edited = await compile(root);

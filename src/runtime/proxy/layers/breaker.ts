@@ -3,7 +3,6 @@
 // pending queue full, the try is refused at once with 503 circuit-open (Envoy's upstream overflow),
 // which retries do not repeat. A wait for a slot counts against the try's and the request's timeouts.
 import type { ConcurrencyGate, Release } from "../circuit-breakers.ts";
-import { whenBodyDone } from "./cancellation.ts";
 import { localReply, type Handler, type Layer, type OutboundRequest, type UpstreamResponse } from "./types.ts";
 
 function refuse(request: OutboundRequest, gate: ConcurrencyGate): UpstreamResponse {
@@ -14,7 +13,9 @@ function refuse(request: OutboundRequest, gate: ConcurrencyGate): UpstreamRespon
 async function holding(release: Release, next: Handler, request: OutboundRequest): Promise<UpstreamResponse> {
   try {
     const response = await next(request);
-    whenBodyDone(response.body, release);
+    // The slot is held until the body is done (at once when there is none).
+    if (response.body) response.body.onDone(release);
+    else release();
     return response;
   } catch (error) {
     release();

@@ -1,7 +1,6 @@
 // Cancellation shared by the resilience layers: a child abort signal that follows its parent (a
-// per-try deadline inside the request's), sleeps that end early on abort, the error a deadline aborts
-// with, and letting go of a response nobody will read without leaking its connection.
-import type { ResponseBody } from "../response-body.ts";
+// per-try deadline inside the request's), sleeps that end early on abort, and the error a deadline
+// aborts with. Letting go of a response nobody will read is ResponseBody.discard (response-body.ts).
 
 /** The reason a timeout layer aborts with; the outlier layer counts it as the endpoint's failure. */
 export class DeadlineExceeded extends Error {
@@ -103,16 +102,3 @@ export function sleep(ms: number, signal: CancelSignal): Promise<boolean> {
   });
 }
 
-/**
- * Reads and drops a response body nobody will forward (a retried attempt, a mirror's answer) so the
- * keep-alive connection returns to its pool; a body larger than the limit closes the connection.
- */
-export function discardBody(body: ResponseBody | null | undefined, limit = 64 * 1024): void {
-  body?.discard(limit);
-}
-
-/** Runs once the body has been read or dropped (at once when there is none). */
-export function whenBodyDone(body: ResponseBody | null | undefined, done: () => void): void {
-  if (body) body.onDone(done);
-  else done();
-}

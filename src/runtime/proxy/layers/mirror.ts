@@ -8,7 +8,6 @@
 import type { MirrorIR } from "../../../compiler/ir/schema.ts";
 import { requestUpstream } from "../upstream-request.ts";
 import type { Upstreams } from "../upstreams.ts";
-import { discardBody } from "./cancellation.ts";
 import type { EndpointsOf } from "./balance.ts";
 import { ROUTE_HEADER } from "./route-tag.ts";
 import { PassThrough, type Readable } from "node:stream";
@@ -81,7 +80,7 @@ export function mirror(policy: MirrorIR | undefined, routeTimeoutMs: number | un
       requestUpstream(upstream.pool, { method: request.method, path: request.target, headers: shadowHeaders(request.headers), body },
         AbortSignal.timeout(routeTimeoutMs || MIRROR_TIMEOUT_MS)).then((response) => {
         response.body.onDone(() => { upstream.inFlight--; });
-        discardBody(response.body);
+        response.body.discard();
       }, () => { upstream.inFlight--; });
     };
     return (request) => {

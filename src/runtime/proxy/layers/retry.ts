@@ -8,7 +8,7 @@
 // choose another endpoint of it.
 import type { RetryIR } from "../../../compiler/ir/schema.ts";
 import type { RetryBudget } from "../retry-budget.ts";
-import { discardBody, sleep } from "./cancellation.ts";
+import { sleep } from "./cancellation.ts";
 import { ReplayableBody } from "./replay-body.ts";
 import { isIdempotent, shouldRetry } from "./retry-conditions.ts";
 import type { Layer, UpstreamResponse } from "./types.ts";
@@ -56,7 +56,7 @@ export function retry(policy: RetryIR | undefined, budget: RetryBudget, events: 
           events.denied(request.route.name, request.service.id, "body-not-replayable");
           return response;
         }
-        discardBody(response.body);
+        response.body?.discard();
         events.retried(request.route.name, request.service.id);
         response = await next(replay ? { ...request, body: replay } : request);
         if (!shouldRetry(policy, response)) charge.refund();

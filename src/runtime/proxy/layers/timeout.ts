@@ -5,7 +5,7 @@
 // request's deadline allows. On expiry the upstream request is aborted (the pool cancels it, and the
 // next proxy cancels its own) and the caller gets 504 with the scope in x-typemesh-reason; after the
 // headers have gone out, the body is cut instead.
-import { DeadlineExceeded, discardBody, linkedAbort } from "./cancellation.ts";
+import { DeadlineExceeded, linkedAbort } from "./cancellation.ts";
 import { localReply, type Layer } from "./types.ts";
 
 export type TimeoutScope = "request" | "per-try";
@@ -31,7 +31,7 @@ export function timeout(ms: number | undefined, scope: TimeoutScope, onTimeout: 
       const timer = setTimeout(expire, ms);
       next({ ...request, signal: link.signal }).then((response) => {
         if (answered) { // too late: nobody reads it
-          discardBody(response.body);
+          response.body?.discard();
           return;
         }
         answered = true;
