@@ -8,15 +8,14 @@
 //
 //   node --import tsx bench/proxy-memory/rss.ts [--idle 5] [--load 8] [--connections 32]
 import autocannon from "autocannon";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type WebSocket from "ws";
-import { serializeBundle } from "../../src/compiler/emit/bundle.ts";
-import { machine, memoryOf, sleep, startChild, startCli, type Child } from "../support/processes.ts";
-import { benchBundle, registerApp } from "../proxy/bench-mesh.ts";
+import { get, until } from "../support/probe.ts";
+import { machine, memoryOf, sleep, type Child } from "../support/processes.ts";
+import { proxyPorts, registerApp, startBenchMesh, startBenchProxy } from "../proxy/bench-mesh.ts";
 // @ts-expect-error a plain JavaScript module of the bin, without types
 import { prebuilt } from "../../bin/prebuilt.js";
 
@@ -27,24 +26,6 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "32" },
   },
 });
-
-function get(port: number, pathname: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path: pathname }, (res) => {
-      let body = "";
-      res.setEncoding("utf8").on("data", (c: string) => (body += c)).on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject).end();
-  });
-}
-
-async function until(what: string, test: () => Promise<boolean>, limitMs = 30_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await test().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 function load(url: string, host: string, seconds: number): Promise<{ requests: number; non2xx: number }> {
   return new Promise((resolve, reject) => {
@@ -67,25 +48,12 @@ try {
   // From the sources, tsx's loader adds about 40 MB to each proxy: say which one is measured.
   const current = prebuilt(new URL("../../", import.meta.url), "proxy") !== undefined;
   process.stdout.write(current ? "proxies run dist/proxy.mjs\n" : "NOTE: dist/proxy.mjs is stale or missing (node scripts/prebuild.mjs): the proxies run from the sources, through tsx\n");
-  const upstream = startChild("upstream", process.execPath, ["--import", "tsx", "bench/proxy/upstream.ts"]);
-  children.push(upstream);
-  const upstreamPort = Number((await upstream.waitFor(/upstream listening on (\d+)/))[1]);
-  const bundleFile = path.join(work, "bundle.json");
-  writeFileSync(bundleFile, serializeBundle(benchBundle()));
-  const cp = startCli("control plane", ["control-plane", "--bundle", bundleFile, "--port", "0", "--state-dir", path.join(work, "cp"), "--token", "bench"]);
-  children.push(cp);
-  const controlPlane = (await cp.waitFor(/control plane listening on (http:\/\/\S+)/))[1]!;
-  const proxy = (id: string, service: string, app: string, extra: string[] = []) => startCli(id, ["proxy", "--service", service, "--version", "v1",
-    "--app", app, "--control-plane", controlPlane, "--id", id, "--outbound", "0", "--inbound", "0", "--admin", "0", "--state-dir", path.join(work, "proxies"), ...extra]);
-  const plain = proxy("plain-client", "bench/client", "127.0.0.1:9", ["--no-mtls"]);
-  const client = proxy("mtls-client", "bench/client", "127.0.0.1:9");
-  const server = proxy("mtls-upstream", "bench/upstream", `127.0.0.1:${upstreamPort}`);
-  children.push(plain, client, server);
-  const portsOf = async (child: Child) => {
-    const match = await child.waitFor(/outbound \S+:(\d+) inbound \S+:(\d+) admin \S+:(\d+)/);
-    return { outbound: Number(match[1]), inbound: Number(match[2]), admin: Number(match[3]) };
-  };
-  const [plainPorts, clientPorts, serverPorts] = [await portsOf(plain), await portsOf(client), await portsOf(server)];
+  const mesh = await startBenchMesh(work, children);
+  const { upstreamPort, controlPlane } = mesh;
+  const plain = startBenchProxy(mesh, children, "plain-client", "bench/client", "127.0.0.1:9", { args: ["--no-mtls"] });
+  const client = startBenchProxy(mesh, children, "mtls-client", "bench/client", "127.0.0.1:9");
+  const server = startBenchProxy(mesh, children, "mtls-upstream", "bench/upstream", `127.0.0.1:${upstreamPort}`);
+  const [plainPorts, clientPorts, serverPorts] = [await proxyPorts(plain), await proxyPorts(client), await proxyPorts(server)];
   sockets.push(await registerApp(controlPlane, upstreamPort, "bench/direct"));
   for (const ports of [plainPorts, clientPorts, serverPorts]) await until("the proxies to be ready", async () => (await get(ports.admin, "/ready")).status === 200);
   await until("the mTLS caller to know its destinations", async () => {

@@ -4,10 +4,13 @@
 // itself, registered on the config stream by the benchmark (one proxy: the caller's outbound listener
 // and nothing else). Permissive mTLS lets the load generator call the upstream's sidecar in plaintext
 // too (one proxy: an inbound listener in front of the app, the same place HAProxy takes).
-import { createBundle, type Bundle } from "../../src/compiler/emit/bundle.ts";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { createBundle, serializeBundle, type Bundle } from "../../src/compiler/emit/bundle.ts";
 import type { MeshIR, ServiceIR } from "../../src/compiler/ir/schema.ts";
 import { validateMeshIR } from "../../src/compiler/ir/validate.ts";
 import WebSocket from "ws";
+import { startChild, startCli, type Child } from "../support/processes.ts";
 import { resilientService } from "./layer-cost.ts";
 
 const source = { file: "bench/proxy/bench-mesh.ts", line: 1, column: 1 };
@@ -80,4 +83,50 @@ export function registerApp(controlPlane: string, port: number, service: string)
     });
     socket.on("error", reject);
   });
+}
+
+/** The running bench mesh: the upstream app and a control plane serving benchBundle(). */
+export interface BenchMesh {
+  work: string;
+  upstreamPort: number;
+  controlPlane: string;
+}
+
+/** Starts the upstream app (upstream.ts) and the control plane (`typemesh control-plane`), each pushed to `children`. */
+export async function startBenchMesh(work: string, children: Child[], token = "bench"): Promise<BenchMesh> {
+  const upstream = startChild("upstream", process.execPath, ["--import", "tsx", "bench/proxy/upstream.ts"]);
+  children.push(upstream);
+  const upstreamPort = Number((await upstream.waitFor(/upstream listening on (\d+)/))[1]);
+  const bundleFile = path.join(work, "bundle.json");
+  writeFileSync(bundleFile, serializeBundle(benchBundle()));
+  const cp = startCli("control plane", ["control-plane", "--bundle", bundleFile, "--port", "0", "--state-dir", path.join(work, "cp"), "--token", token]);
+  children.push(cp);
+  const controlPlane = (await cp.waitFor(/control plane listening on (http:\/\/\S+)/))[1]!;
+  return { work, upstreamPort, controlPlane };
+}
+
+export interface BenchProxyOptions {
+  /** More `typemesh proxy` options (--no-mtls). */
+  args?: string[];
+  /** Node's own flags (--cpu-prof). */
+  nodeFlags?: string[];
+  /** Another checkout's bin/typemesh.js (cpu-per-request --baseline); this one's by default. */
+  cli?: string;
+}
+
+/** A sidecar as users start one (`typemesh proxy`), on ports of its own, pushed to `children`. */
+export function startBenchProxy(mesh: BenchMesh, children: Child[], id: string, service: string, app: string, options: BenchProxyOptions = {}): Child {
+  const args = ["proxy", "--service", service, "--version", "v1", "--app", app, "--control-plane", mesh.controlPlane, "--id", id,
+    "--outbound", "0", "--inbound", "0", "--admin", "0", "--state-dir", path.join(mesh.work, "proxies", id), ...(options.args ?? [])];
+  const child = options.cli
+    ? startChild(id, process.execPath, [...(options.nodeFlags ?? []), options.cli, ...args])
+    : startCli(id, args, options.nodeFlags);
+  children.push(child);
+  return child;
+}
+
+/** The ports a started sidecar printed. */
+export async function proxyPorts(child: Child): Promise<{ outbound: number; inbound: number; admin: number }> {
+  const match = await child.waitFor(/outbound \S+:(\d+) inbound \S+:(\d+) admin \S+:(\d+)/);
+  return { outbound: Number(match[1]), inbound: Number(match[2]), admin: Number(match[3]) };
 }

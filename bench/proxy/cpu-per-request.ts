@@ -14,14 +14,13 @@
 // same machine minutes apart, which is the only comparison this machine's drift allows.
 import autocannon from "autocannon";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
-import { serializeBundle } from "../../src/compiler/emit/bundle.ts";
-import { cpuTimeOf, machine, repo, sleep, startChild, startCli, type Child } from "../support/processes.ts";
-import { benchBundle, registerApp } from "./bench-mesh.ts";
+import { cpuTimeOf, machine, repo, sleep, startChild, type Child } from "../support/processes.ts";
+import { proxyPorts, registerApp, startBenchMesh, startBenchProxy } from "./bench-mesh.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -51,33 +50,22 @@ const baselineTree = args.baseline ? path.join(work, "baseline") : undefined;
 try {
   const where = machine();
   process.stdout.write(`bench/proxy cpu-per-request on ${where.cpus}× ${where.cpuModel}, Node ${where.node}, load average ${where.load}\n`);
-  const upstream = startChild("upstream", process.execPath, ["--import", "tsx", "bench/proxy/upstream.ts"]);
-  children.push(upstream);
-  const upstreamPort = Number((await upstream.waitFor(/upstream listening on (\d+)/))[1]);
-  const bundleFile = path.join(work, "bundle.json");
-  writeFileSync(bundleFile, serializeBundle(benchBundle()));
-  const cp = startCli("control plane", ["control-plane", "--bundle", bundleFile, "--port", "0", "--state-dir", path.join(work, "cp"), "--token", "bench"]);
-  children.push(cp);
-  const controlPlane = (await cp.waitFor(/control plane listening on (http:\/\/\S+)/))[1]!;
+  const mesh = await startBenchMesh(work, children);
+  const { upstreamPort, controlPlane } = mesh;
   // The caller's sidecar (its outbound listener), or with --inbound the upstream's sidecar (its inbound
   // listener, in front of the app, plaintext: the mesh is permissive).
   const [service, app] = args.inbound ? ["bench/upstream", `127.0.0.1:${upstreamPort}`] : ["bench/client", "127.0.0.1:9"];
   const profile = args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(args["cpu-prof"])] : [];
-  const proxy = startCli("proxy", ["proxy", "--service", service, "--version", "v1", "--app", app, "--control-plane", controlPlane,
-    "--id", service.replace("/", "-"), "--outbound", "0", "--inbound", "0", "--admin", "0", "--state-dir", path.join(work, "proxies")], profile);
-  children.push(proxy);
-  const [, outbound, inbound] = (await proxy.waitFor(/outbound \S+:(\d+) inbound \S+:(\d+)/)).map(Number);
+  const id = service.replace("/", "-");
+  const proxy = startBenchProxy(mesh, children, id, service, app, { nodeFlags: profile });
+  const { outbound, inbound } = await proxyPorts(proxy);
   let baseline: { pid: number; outbound: number; inbound: number } | undefined;
   if (baselineTree) {
     execFileSync("git", ["worktree", "add", "--detach", baselineTree, args.baseline!], { cwd: repo, stdio: "ignore" });
     symlinkSync(path.join(repo, "node_modules"), path.join(baselineTree, "node_modules"));
     execFileSync(process.execPath, ["scripts/prebuild.mjs"], { cwd: baselineTree, stdio: "ignore" });
-    const id = `${service.replace("/", "-")}-baseline`;
-    const old = startChild("baseline proxy", process.execPath, [path.join(baselineTree, "bin/typemesh.js"), "proxy", "--service", service, "--version", "v1",
-      "--app", app, "--control-plane", controlPlane, "--id", id, "--outbound", "0", "--inbound", "0", "--admin", "0", "--state-dir", path.join(work, "baseline-proxies")]);
-    children.push(old);
-    const [, o, i] = (await old.waitFor(/outbound \S+:(\d+) inbound \S+:(\d+)/)).map(Number);
-    baseline = { pid: old.process.pid!, outbound: o!, inbound: i! };
+    const old = startBenchProxy(mesh, children, `${id}-baseline`, service, app, { cli: path.join(baselineTree, "bin/typemesh.js") });
+    baseline = { pid: old.process.pid!, ...await proxyPorts(old) };
   }
   sockets.push(await registerApp(controlPlane, upstreamPort, "bench/direct"), await registerApp(controlPlane, upstreamPort, "bench/resilient"));
   const bare = startChild("bare proxy", process.execPath, ["--import", "tsx", "bench/proxy/bare-proxy.ts", String(upstreamPort)]);
@@ -116,6 +104,9 @@ try {
 } finally {
   for (const socket of sockets) socket.terminate();
   for (const child of children.reverse()) await child.stop();
-  if (baselineTree) execFileSync("git", ["worktree", "remove", "--force", baselineTree], { cwd: repo, stdio: "ignore" });
+  if (baselineTree) {
+    // Not there if adding it failed, and that error is the one to see.
+    try { execFileSync("git", ["worktree", "remove", "--force", baselineTree], { cwd: repo, stdio: "ignore" }); } catch { /* nothing to remove */ }
+  }
   rmSync(work, { recursive: true, force: true });
 }
