@@ -55,10 +55,6 @@ export class ResponseBody {
     return this.state !== "open";
   }
 
-  get error(): Error | undefined {
-    return this.failure;
-  }
-
   /** Runs once, when the body is done (at once if it is). */
   onDone(listener: () => void): void {
     if (this.state !== "open") listener();
