@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { Pool } from "undici";
+import { pacedLatency } from "./paced.ts";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -58,26 +59,9 @@ async function throughput(port: number): Promise<{ rps: number; errors: number }
   return { rps: done / seconds, errors };
 }
 
-/** Open loop at a fixed rate: latency of each request, ms. */
-async function latency(port: number): Promise<{ p50: number; p90: number; p99: number; errors: number }> {
-  const pool = client(port);
-  const samples: number[] = [];
-  let errors = 0;
-  const total = rate * seconds;
-  const started = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const t0 = performance.now();
-    pending.push(send(pool).then((ok) => { if (ok) samples.push(performance.now() - t0); else errors++; }, () => { errors++; }));
-  }
-  await Promise.all(pending);
-  await pool.close();
-  samples.sort((a, b) => a - b);
-  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? NaN;
-  return { p50: q(0.5), p90: q(0.9), p99: q(0.99), errors };
+/** Latency at a fixed rate, open loop (paced.ts), through the pair's outbound listener or to the app. */
+function latency(port: number) {
+  return pacedLatency({ url: `http://127.0.0.1:${port}/`, host: "frontend" }, rate, seconds, concurrency);
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -99,7 +83,7 @@ try {
       const t = await throughput(pair.outbound);
       p99s[name] = l.p99;
       const f = figures[name];
-      f.rps.push(t.rps); f.p50.push(l.p50); f.p90.push(l.p90); f.p99.push(l.p99); f.errors += t.errors + l.errors;
+      f.rps.push(t.rps); f.p50.push(l.p50); f.p90.push(l.p90); f.p99.push(l.p99); f.errors += t.errors + l.errors + l.non2xx;
       process.stderr.write(`round ${round} ${name === "plain" ? "plaintext" : "mTLS     "}: ${t.rps.toFixed(0)} req/s at ${concurrency} in flight; at ${rate} req/s p50 ${l.p50.toFixed(3)} p90 ${l.p90.toFixed(3)} p99 ${l.p99.toFixed(3)} ms\n`);
     }
     addedP99.push(p99s.secure! - p99s.plain!);

@@ -1,0 +1,75 @@
+// Latency at a fixed request rate, open loop: request i is sent at start + i/rate whether or not earlier
+// answers have come, as wrk2 does. autocannon's `overallRate` is not that: each connection sends as fast
+// as answers come until it has used its share of the second, then waits for the next second
+// (autocannon/lib/httpClient.js, reqsMadeThisSecond), so "1,000 rps" there is a burst at saturation at
+// the start of every second, and its percentiles are those of a saturated proxy's queue.
+//
+// Node's timers fire at millisecond granularity, so at 1,000 rps a wake-up sends every request that is
+// due (one or two). A request's latency runs from the moment it is handed to the client pool: a stalled
+// path keeps receiving requests on schedule, and they wait in the pool's queue, which counts.
+import { Pool } from "undici";
+
+export interface PacedTarget {
+  url: string;
+  /** The Host header: the service name for a sidecar's outbound listener. */
+  host?: string;
+}
+
+export interface PacedLatency {
+  /** Answers per second over the measured run (the rate, unless the path could not keep up). */
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  samples: number;
+  errors: number;
+  non2xx: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function paced(pool: Pool, target: PacedTarget, rate: number, seconds: number, record: boolean) {
+  const { pathname, search } = new URL(target.url);
+  const request = { method: "GET" as const, path: pathname + search, headers: target.host ? { host: target.host } : {} };
+  const samples: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const total = Math.round(rate * seconds);
+  const interval = 1000 / rate;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = started + i * interval - performance.now();
+    if (wait > 0) await sleep(wait);
+    const sent = performance.now();
+    inFlight.push(pool.request(request).then(async (response) => {
+      await response.body.dump();
+      if (response.statusCode < 200 || response.statusCode >= 300) non2xx++;
+      else if (record) samples.push(performance.now() - sent);
+    }, () => { errors++; }));
+  }
+  await Promise.all(inFlight);
+  return { samples, errors, non2xx, elapsedMs: performance.now() - started };
+}
+
+/** Latency at `rate` requests per second for `seconds`, after a warm-up at the same rate. */
+export async function pacedLatency(target: PacedTarget, rate: number, seconds: number, connections: number): Promise<PacedLatency> {
+  const pool = new Pool(new URL(target.url).origin, { connections, pipelining: 1 });
+  try {
+    await paced(pool, target, rate, Math.min(3, seconds), false);
+    const run = await paced(pool, target, rate, seconds, true);
+    const sorted = run.samples.sort((a, b) => a - b);
+    return {
+      rps: (sorted.length * 1000) / run.elapsedMs,
+      p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN,
+      samples: sorted.length, errors: run.errors, non2xx: run.non2xx,
+    };
+  } finally {
+    await pool.close();
+  }
+}
