@@ -36,7 +36,7 @@ function load(url: string, host: string, seconds: number): Promise<{ requests: n
 
 const mb = (pid: number | undefined) => {
   const m = memoryOf(pid);
-  return m ? `RSS ${m.rssMb.toFixed(1)} MB, peak ${m.peakMb.toFixed(1)} MB` : "gone";
+  return m ? `RSS ${m.rssMb.toFixed(1)} MB (anonymous ${m.anonMb.toFixed(1)}, file-backed ${m.fileMb.toFixed(1)}), peak ${m.peakMb.toFixed(1)} MB` : "gone";
 };
 
 const children: Child[] = [];

@@ -55,12 +55,16 @@ export function startCli(name: string, args: string[], nodeFlags: string[] = [])
 }
 
 /** Resident set size now and at its peak (VmHWM), in MB, from /proc. */
-export function memoryOf(pid: number | undefined): { rssMb: number; peakMb: number } | undefined {
+/**
+ * A process's resident memory from /proc: now, at its peak (VmHWM), and now split into anonymous memory
+ * (heaps, buffers, malloc) and file-backed pages (the node binary's code and data that were touched).
+ */
+export function memoryOf(pid: number | undefined): { rssMb: number; peakMb: number; anonMb: number; fileMb: number } | undefined {
   if (pid === undefined) return undefined;
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
-    return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
+    return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024, anonMb: kb("RssAnon") / 1024, fileMb: kb("RssFile") / 1024 };
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
-// The sidecar's bound on the young generation works when set at run time (a Node.js upgrade could make V8
-// read the growth factor only at start-up, silently): in a process of its own, since it changes that
-// process's V8.
+// The sidecar's bounds on the young and the old generation work when set at run time (a Node.js upgrade
+// could make V8 read a flag only at start-up, silently): each in a process of its own, since it changes
+// that process's V8.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { test } from "node:test";
@@ -31,4 +31,35 @@ test("the new space grows up to the cap and no further", () => {
   const bounded = newSpace(8);
   assert.ok(bounded.largest <= 8, `bounded at 8 MB, the new space got to ${bounded.largest} MB`);
   assert.ok(bounded.largest >= Math.min(8, free.largest), `below the cap it may still grow (${bounded.start} → ${bounded.largest} MB)`);
+});
+
+/**
+ * The old generation's growth above where it started (MB), largest and at the end, while a server-like
+ * loop promotes garbage into it: data held across many scavenges (a slow request's), then dropped, again
+ * and again.
+ */
+function oldGrowth(budgetMb: number | undefined): { largest: number; end: number } {
+  const script = `
+    const v8 = await import("node:v8");
+    const old = () => v8.getHeapSpaceStatistics().filter((s) => !s.space_name.startsWith("new_")).reduce((sum, s) => sum + s.space_used_size, 0) / 2 ** 20;
+    ${budgetMb === undefined ? "" : `(await import(${JSON.stringify(new URL("./proxy-v8-flags.ts", import.meta.url).href)})).boundOldGeneration(${budgetMb});`}
+    const turn = (n) => { for (let j = 0; j < n; j++) void { j, t: "y" + j }; return new Promise((resolve) => setImmediate(resolve)); };
+    const start = old();
+    let largest = start;
+    for (let cycle = 0; cycle < 12; cycle++) {
+      let held = Array.from({ length: 40000 }, (_, i) => ({ i, s: "held" + i + cycle }));
+      for (let t = 0; t < 60; t++) { await turn(5000); largest = Math.max(largest, old()); }
+      held = null;
+    }
+    process.stdout.write(JSON.stringify({ largest: largest - start, end: old() - start }));`;
+  return JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" })) as { largest: number; end: number };
+}
+
+test("the old generation grows at most its budget (plus what is alive) past the last full GC", () => {
+  const free = oldGrowth(undefined);
+  // Each cycle holds about 3 MB; V8 alone lets the dropped ones pile up.
+  assert.ok(free.largest >= 12, `without a bound the old generation grows by ${free.largest.toFixed(1)} MB, else this test shows nothing`);
+  const bounded = oldGrowth(4);
+  assert.ok(bounded.largest <= 4 + 6, `bounded at 4 MB, the old generation grew by ${bounded.largest.toFixed(1)} MB`);
+  assert.ok(bounded.largest < free.largest - 4, `bounded ${bounded.largest.toFixed(1)} MB against ${free.largest.toFixed(1)} MB free`);
 });

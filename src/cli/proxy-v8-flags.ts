@@ -2,8 +2,9 @@
 // on node's command line would need a wrapper or a second process, which costs more than it saves).
 // `typemesh proxy` makes them first thing, prebuilt or from the sources; a Proxy made in another process
 // (the tests) leaves that process's V8 as it is. Figures: bench/proxy-memory/rss.ts, 2-core machine.
-import { PerformanceObserver } from "node:perf_hooks";
+import { constants, PerformanceObserver, type PerformanceEntry } from "node:perf_hooks";
 import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 
 /**
  * The young generation's bound, as V8 reports the new space's size (MB). V8 grows the new space under
@@ -45,8 +46,62 @@ export function boundYoungGeneration(capMb = NEW_SPACE_CAP_MB): () => void {
   };
 }
 
+/**
+ * How far the old generation may grow past what the last full GC left (MB) before one is asked for.
+ * Under saturation a proxy promotes 2–3 MB a second into the old generation (requests in flight when
+ * the new space is scavenged twice), and V8 waits for tens of MB before it collects the old generation
+ * of a small heap: its RSS rose by about 3 MB for every 8 s of saturation, 80 → 93 MB over 48 s, with
+ * no full GC after the first 13 s. At 4 MB a saturated proxy (about 11 MB alive) asks for a full GC
+ * every second or two, about 10 ms of work each, mostly on V8's helper thread. (--max-old-space-size
+ * would bound it too, but it is read only at start-up, and it is a hard limit: a proxy whose view
+ * outgrew it would die.)
+ */
+export const OLD_GROWTH_BUDGET_MB = 4;
+
+/** Old-generation spaces, in use (MB): everything but the new space. */
+function oldGenerationMb(): number {
+  return getHeapSpaceStatistics().filter((space) => !space.space_name.startsWith("new_")).reduce((sum, space) => sum + space.space_used_size, 0) / 2 ** 20;
+}
+
+type GcFunction = (options: { type: "major"; execution: "async" }) => Promise<void>;
+
+/**
+ * V8's gc() as a function, without --expose-gc on the command line: the flag set at run time applies to
+ * contexts made afterwards, and a new context hands its gc global out.
+ */
+function gcFunction(): GcFunction {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as GcFunction;
+}
+
+/**
+ * Keeps the old generation within `budgetMb` of what the last full GC left, by asking V8 for a full GC
+ * once it has grown past that. The GC asked for is V8's incremental, concurrent one (`execution:
+ * "async"`): marking proceeds in small steps and on a helper thread, as V8's own full GCs do, so the
+ * proxy does not stop for the whole of it. Growth is checked after each GC (a scavenge comes every few
+ * MB allocated), so the check costs nothing when nothing is allocated. Returns how to stop.
+ */
+export function boundOldGeneration(budgetMb = OLD_GROWTH_BUDGET_MB): () => void {
+  const gc = gcFunction();
+  let baseline = oldGenerationMb();
+  let collecting = false;
+  const observer = new PerformanceObserver((list) => {
+    const old = oldGenerationMb();
+    if (list.getEntries().some((entry) => (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) {
+      baseline = old; // whoever asked for it, a full GC sets the new mark
+      return;
+    }
+    if (collecting || old <= baseline + budgetMb) return;
+    collecting = true;
+    gc({ type: "major", execution: "async" }).then(() => { collecting = false; }, () => { collecting = false; });
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  return () => observer.disconnect();
+}
+
 export function setSidecarV8Flags(): void {
   boundYoungGeneration();
+  boundOldGeneration();
   // undici parses responses with llhttp compiled to WebAssembly. Once a connection is busy, V8 compiles
   // llhttp's parser again with TurboFan in the background, and that compilation takes 30–40 MB of RSS for
   // a few hundred milliseconds: it was every proxy's peak under load (VmHWM 110–112 MB; the bare Node.js
