@@ -50,8 +50,8 @@ export function startChild(name: string, command: string, args: string[], env: N
 }
 
 /** `typemesh <args>` as a child process (node with tsx, as bin/typemesh.js runs it). */
-export function startCli(name: string, args: string[], nodeFlags: string[] = []): Child {
-  return startChild(name, process.execPath, [...nodeFlags, CLI, ...args]);
+export function startCli(name: string, args: string[], nodeFlags: string[] = [], env: NodeJS.ProcessEnv = {}): Child {
+  return startChild(name, process.execPath, [...nodeFlags, CLI, ...args], env);
 }
 
 /** Resident set size now and at its peak (VmHWM), in MB, from /proc. */
