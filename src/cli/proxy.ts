@@ -25,6 +25,9 @@ export function registerProxy(program: Command): void {
     .option("--join-token <token>", "join token bound to this service (or TYPEMESH_JOIN_TOKEN); later reconnects prove the certificate instead")
     .option("--no-mtls", "a plaintext proxy: no workload certificate, plaintext to and from peers (docs/security.md)")
     .option("--max-view-bytes <n>", "refuse config views larger than this", parsePositiveInt, 16 * 1024 * 1024)
+    .addHelpText("after", `
+Deploy with MALLOC_ARENA_MAX=2 in the environment: glibc's default of eight malloc arenas per core keeps
+several MB more resident under load (docs/cli.md, "typemesh proxy").`)
     .action(async (opts: Options) => {
       setSidecarV8Flags();
       // The runtime is loaded when the command runs, after V8's flags are set (and not by `typemesh --help`).
