@@ -6,7 +6,10 @@
 // run at a time (autocannon, loopback): the plaintext caller's outbound listener (Host direct.bench),
 // then the mTLS pair (mTLS caller → mTLS → upstream's sidecar), each proxy's VmHWM after its run.
 //
-//   node --import tsx bench/proxy-memory/rss.ts [--idle 5] [--load 8] [--connections 32]
+// With --rounds N each saturating run is repeated N times (a proxy's memory under sustained load: the
+// old generation and malloc's arenas grow over tens of seconds, not in one run).
+//
+//   node --import tsx bench/proxy-memory/rss.ts [--idle 5] [--load 8] [--rounds 1] [--connections 32]
 import autocannon from "autocannon";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -23,6 +26,7 @@ const { values: args } = parseArgs({
   options: {
     idle: { type: "string", default: "5" },
     load: { type: "string" },
+    rounds: { type: "string", default: "1" },
     connections: { type: "string", default: "32" },
   },
 });
@@ -71,10 +75,13 @@ try {
       { name: "plaintext caller, outbound (Host direct.bench)", url: `http://127.0.0.1:${plainPorts.outbound}/api/items`, host: "direct.bench", proxies: [plain] },
       { name: "mTLS pair (Host upstream.bench)", url: `http://127.0.0.1:${clientPorts.outbound}/api/items`, host: "upstream.bench", proxies: [client, server] },
     ];
+    const rounds = Math.max(1, Number(args.rounds));
     for (const run of runs) {
-      const { requests, non2xx } = await load(run.url, run.host, seconds);
-      process.stdout.write(`\n${run.name}: ${Math.round(requests / seconds)} req/s${non2xx ? `, ${non2xx} non-2xx` : ""} over ${seconds} s\n`);
-      for (const child of run.proxies) process.stdout.write(`  ${child.name.padEnd(14)} ${mb(child.process.pid)}\n`);
+      for (let round = 1; round <= rounds; round++) {
+        const { requests, non2xx } = await load(run.url, run.host, seconds);
+        process.stdout.write(`\n${run.name}${rounds > 1 ? `, run ${round} of ${rounds}` : ""}: ${Math.round(requests / seconds)} req/s${non2xx ? `, ${non2xx} non-2xx` : ""} over ${seconds} s\n`);
+        for (const child of run.proxies) process.stdout.write(`  ${child.name.padEnd(14)} ${mb(child.process.pid)}\n`);
+      }
     }
   }
 } finally {

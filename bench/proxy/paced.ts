@@ -21,6 +21,7 @@ export interface PacedLatency {
   p50: number;
   p90: number;
   p99: number;
+  p999: number;
   max: number;
   samples: number;
   errors: number;
@@ -66,7 +67,7 @@ export async function pacedLatency(target: PacedTarget, rate: number, seconds: n
     const sorted = run.samples.sort((a, b) => a - b);
     return {
       rps: (sorted.length * 1000) / run.elapsedMs,
-      p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN,
+      p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), p999: percentile(sorted, 99.9), max: sorted.at(-1) ?? NaN,
       samples: sorted.length, errors: run.errors, non2xx: run.non2xx,
     };
   } finally {

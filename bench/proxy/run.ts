@@ -177,7 +177,7 @@ function medianSaturation(runs: Saturation[]): Saturation {
 function medianLatency(runs: Latency[]): Latency {
   const sum = (pick: (l: Latency) => number) => runs.reduce((total, l) => total + pick(l), 0);
   return {
-    rps: median(runs.map((l) => l.rps)), p50: median(runs.map((l) => l.p50)), p90: median(runs.map((l) => l.p90)), p99: median(runs.map((l) => l.p99)),
+    rps: median(runs.map((l) => l.rps)), p50: median(runs.map((l) => l.p50)), p90: median(runs.map((l) => l.p90)), p99: median(runs.map((l) => l.p99)), p999: median(runs.map((l) => l.p999)),
     max: Math.max(...runs.map((l) => l.max)), samples: sum((l) => l.samples), errors: sum((l) => l.errors), non2xx: sum((l) => l.non2xx),
   };
 }

@@ -51,10 +51,10 @@ export function boundYoungGeneration(capMb = NEW_SPACE_CAP_MB): () => void {
  * Under saturation a proxy promotes 2–3 MB a second into the old generation (requests in flight when
  * the new space is scavenged twice), and V8 waits for tens of MB before it collects the old generation
  * of a small heap: its RSS rose by about 3 MB for every 8 s of saturation, 80 → 93 MB over 48 s, with
- * no full GC after the first 13 s. At 4 MB a saturated proxy (about 11 MB alive) asks for a full GC
- * every second or two, about 10 ms of work each, mostly on V8's helper thread. (--max-old-space-size
- * would bound it too, but it is read only at start-up, and it is a hard limit: a proxy whose view
- * outgrew it would die.)
+ * no full GC after the first 13 s. With this bound (and MALLOC_ARENA_MAX=2, docs/cli.md) it stayed at
+ * 78–79 MB over 48 s, against 84–87 MB without it (bench/RESULTS.md, Proxy). --max-old-space-size would
+ * bound it too, but it is read only at start-up, and it is a hard limit: a proxy whose view outgrew it
+ * would die.
  */
 export const OLD_GROWTH_BUDGET_MB = 4;
 
@@ -76,10 +76,12 @@ function gcFunction(): GcFunction {
 
 /**
  * Keeps the old generation within `budgetMb` of what the last full GC left, by asking V8 for a full GC
- * once it has grown past that. The GC asked for is V8's incremental, concurrent one (`execution:
- * "async"`): marking proceeds in small steps and on a helper thread, as V8's own full GCs do, so the
- * proxy does not stop for the whole of it. Growth is checked after each GC (a scavenge comes every few
- * MB allocated), so the check costs nothing when nothing is allocated. Returns how to stop.
+ * once it has grown past that. Growth is checked after each GC (a scavenge comes every few MB
+ * allocated), so the check costs nothing while nothing is allocated. The GC asked for runs as a task of
+ * its own on the event loop (`execution: "async"`), not inside the allocation that crossed the budget;
+ * it is one atomic mark-compact, not V8's incremental marking, which only V8's own heuristics start:
+ * about 10 ms for a saturated proxy's heap (11 MB alive), every second or two at saturation and rarely
+ * at moderate load. Returns how to stop.
  */
 export function boundOldGeneration(budgetMb = OLD_GROWTH_BUDGET_MB): () => void {
   const gc = gcFunction();
