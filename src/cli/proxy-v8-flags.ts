@@ -67,11 +67,17 @@ type GcFunction = (options: { type: "major"; execution: "async" }) => Promise<vo
 
 /**
  * V8's gc() as a function, without --expose-gc on the command line: the flag set at run time applies to
- * contexts made afterwards, and a new context hands its gc global out.
+ * contexts made afterwards, and a new context hands its gc global out. Undefined if this V8 does not
+ * (the proxy then runs with V8's own old-generation heuristics rather than not at all).
  */
-function gcFunction(): GcFunction {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as GcFunction;
+function gcFunction(): GcFunction | undefined {
+  try {
+    setFlagsFromString("--expose-gc");
+    const gc: unknown = runInNewContext("typeof gc === 'function' ? gc : undefined");
+    return typeof gc === "function" ? (gc as GcFunction) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -85,6 +91,7 @@ function gcFunction(): GcFunction {
  */
 export function boundOldGeneration(budgetMb = OLD_GROWTH_BUDGET_MB): () => void {
   const gc = gcFunction();
+  if (!gc) return () => {};
   let baseline = oldGenerationMb();
   let collecting = false;
   const observer = new PerformanceObserver((list) => {
@@ -95,7 +102,9 @@ export function boundOldGeneration(budgetMb = OLD_GROWTH_BUDGET_MB): () => void 
     }
     if (collecting || old <= baseline + budgetMb) return;
     collecting = true;
-    gc({ type: "major", execution: "async" }).then(() => { collecting = false; }, () => { collecting = false; });
+    const done = () => { collecting = false; };
+    // A promise in this V8; Promise.resolve in case a later one answers otherwise.
+    Promise.resolve().then(() => gc({ type: "major", execution: "async" })).then(done, done);
   });
   observer.observe({ entryTypes: ["gc"] });
   return () => observer.disconnect();
