@@ -67,4 +67,11 @@ test("every proxy's /metrics passes promtool check metrics and counts what was s
   assert.equal(received[0]! + received[1]!, SENT, `checkout v1 and v2 counted ${received.join(" + ")}`);
   const byVersion = ["v1", "v2"].map((v) => sampleSum(caller, "typemesh_requests_total", { ...toCheckout, destination_version: v }));
   assert.deepEqual(byVersion, received, "the caller's per-version counts differ from what each version counted");
+
+  // The process's own resources (process-metrics.ts): these proxies share the test's process.
+  const gauge = (name: string) => Number(/^(\S+) (\S+)$/m.exec(caller.split("\n").filter((line) => line.startsWith(`${name} `)).join("\n"))?.[2]);
+  assert.ok(gauge("process_resident_memory_bytes") > 10 * 2 ** 20, `RSS ${gauge("process_resident_memory_bytes")}`);
+  assert.ok(gauge("nodejs_heap_size_used_bytes") > 0 && gauge("nodejs_heap_size_used_bytes") <= gauge("nodejs_heap_size_total_bytes"));
+  assert.ok(gauge("process_cpu_seconds_total") > 0);
+  assert.ok(Math.abs(gauge("process_start_time_seconds") - (Date.now() / 1000 - process.uptime())) < 2);
 });

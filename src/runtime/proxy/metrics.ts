@@ -2,6 +2,7 @@
 // one registry per proxy so that several proxies in one process never mix their figures.
 import { Counter, Gauge, Registry } from "prom-client";
 import { RequestSeries, type RequestLabels } from "./request-series.ts";
+import { registerProcessMetrics } from "./process-metrics.ts";
 import { ResilienceMetrics } from "./resilience-metrics.ts";
 
 export type { RequestLabels } from "./request-series.ts";
@@ -26,6 +27,7 @@ export class ProxyMetrics {
   constructor(readonly workload: { service: string; version: string }) {
     this.registry.setDefaultLabels({});
     this.requests.register(this.registry);
+    registerProcessMetrics(this.registry);
   }
 
   observe(labels: RequestLabels, durationMs: number): void {
