@@ -13,13 +13,8 @@ import { runInNewContext } from "node:vm";
  * MB, scavenges 1.8% of the time; 8 MB (what it has grown to when the proxy starts) 93–97 MB, 3.5%
  * (about 6 µs more per request); 2 MB (reachable only by setting this before the packages load, from an
  * entry module of its own) 82–94 MB, 7.3% (about 20 µs more per request, a tenth of the proxy's CPU).
- * 4 MB, reached once V8 shrinks the new space (it does when allocation slows), with the old generation
- * bounded too and MALLOC_ARENA_MAX=2: after 48 s of saturation 74.6 / 78.3 / 76.4 MB (plaintext caller,
- * mTLS caller, mTLS callee) against 77.4 / 82.3 / 80.2 MB at 8 MB; CPU per request against 8 MB in
- * interleaved rounds 195 vs 177 µs in one run and 177 vs 193 µs in the next, so the scavenges it adds
- * are within this machine's noise (bench/RESULTS.md, Proxy).
  */
-export const NEW_SPACE_CAP_MB = 4;
+export const NEW_SPACE_CAP_MB = 8;
 
 function newSpaceMb(): number {
   return (getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_size ?? 0) / 2 ** 20;
