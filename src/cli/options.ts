@@ -19,6 +19,12 @@ export function parsePositiveInt(text: string): number {
   return n;
 }
 
+export function parseNonNegativeInt(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${JSON.stringify(text)} is not a whole number (0 or more)`);
+  return n;
+}
+
 /** The admin token from an option or TYPEMESH_ADMIN_TOKEN. */
 export function adminToken(given: string | undefined): string | undefined {
   return given ?? process.env.TYPEMESH_ADMIN_TOKEN;

@@ -113,9 +113,10 @@ export function boundOldGeneration(budgetMb = OLD_GROWTH_BUDGET_MB): () => void 
   return () => observer.disconnect();
 }
 
-export function setSidecarV8Flags(): void {
+/** `oldGenerationBudgetMb` 0 leaves the old generation to V8's own heuristics (`typemesh proxy --old-generation-budget`). */
+export function setSidecarV8Flags({ oldGenerationBudgetMb = OLD_GROWTH_BUDGET_MB }: { oldGenerationBudgetMb?: number } = {}): void {
   boundYoungGeneration();
-  boundOldGeneration();
+  if (oldGenerationBudgetMb > 0) boundOldGeneration(oldGenerationBudgetMb);
   // undici parses responses with llhttp compiled to WebAssembly. Once a connection is busy, V8 compiles
   // llhttp's parser again with TurboFan in the background, and that compilation takes 30–40 MB of RSS for
   // a few hundred milliseconds: it was every proxy's peak under load (VmHWM 110–112 MB; the bare Node.js

@@ -1,11 +1,11 @@
 // typemesh proxy: run a sidecar for one workload.
 import type { Command } from "commander";
-import { parseHostPort, parsePort, parsePositiveInt } from "./options.ts";
-import { setSidecarV8Flags } from "./proxy-v8-flags.ts";
+import { parseHostPort, parseNonNegativeInt, parsePort, parsePositiveInt } from "./options.ts";
+import { OLD_GROWTH_BUDGET_MB, setSidecarV8Flags } from "./proxy-v8-flags.ts";
 
 interface Options {
   service: string; version: string; app: { host: string; port: number }; controlPlane: string; host: string;
-  outbound: number; inbound: number; admin: number; stateDir: string; id?: string; joinToken?: string; maxViewBytes: number; mtls: boolean;
+  outbound: number; inbound: number; admin: number; stateDir: string; id?: string; joinToken?: string; maxViewBytes: number; mtls: boolean; oldGenerationBudget: number;
 }
 
 export function registerProxy(program: Command): void {
@@ -25,11 +25,12 @@ export function registerProxy(program: Command): void {
     .option("--join-token <token>", "join token bound to this service (or TYPEMESH_JOIN_TOKEN); later reconnects prove the certificate instead")
     .option("--no-mtls", "a plaintext proxy: no workload certificate, plaintext to and from peers (docs/security.md)")
     .option("--max-view-bytes <n>", "refuse config views larger than this", parsePositiveInt, 16 * 1024 * 1024)
+    .option("--old-generation-budget <MB>", "how far V8's old generation may grow past the last full GC before the proxy asks for one; 0 leaves it to V8 (less CPU at saturation, more memory)", parseNonNegativeInt, OLD_GROWTH_BUDGET_MB)
     .addHelpText("after", `
 Deploy with MALLOC_ARENA_MAX=2 in the environment: glibc's default of eight malloc arenas per core keeps
 several MB more resident under load (docs/cli.md, "typemesh proxy").`)
     .action(async (opts: Options) => {
-      setSidecarV8Flags();
+      setSidecarV8Flags({ oldGenerationBudgetMb: opts.oldGenerationBudget });
       // The runtime is loaded when the command runs, after V8's flags are set (and not by `typemesh --help`).
       const { Proxy } = await import("../runtime/proxy/proxy.ts");
       const joinToken = opts.joinToken ?? process.env.TYPEMESH_JOIN_TOKEN;

@@ -1,7 +1,7 @@
 // `typemesh proxy` as its own process, as docs/cli.md shows it (--service, --version, --app), joins a
 // live control plane, takes its view and carries a request to the mesh.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { demoBundle, LiveMesh, repo, send, waitFor, withRelaxedTimeouts } from "./support/mesh.ts";
@@ -38,4 +38,16 @@ test("typemesh proxy --service shopper --version v1 joins, syncs and serves", { 
   const reply = await send(Number(ports[1]), "frontend", { path: "/static/app.js" });
   assert.equal(reply.status, 200, `${reply.status} ${reply.reason ?? ""} ${reply.body}`);
   assert.equal(reply.echo?.service, "frontend");
+});
+
+test("typemesh proxy --old-generation-budget takes a whole number of MB, 0 or more (else exit 64, naming the value)", () => {
+  const run = (budget: string) => spawnSync(process.execPath, [
+    path.join(repo, "bin/typemesh.js"), "proxy", "--service", "shopper", "--version", "v1", "--app", "127.0.0.1:9",
+    "--old-generation-budget", budget, "--help",
+  ], { cwd: repo, encoding: "utf8" });
+  for (const bad of ["-1", "2.5", "lots"]) {
+    const result = run(bad);
+    assert.equal(result.status, 64, `--old-generation-budget ${bad}: exit ${result.status}\n${result.stderr}`);
+    assert.match(result.stderr, new RegExp(JSON.stringify(bad).replace(/[.]/g, "\\.")));
+  }
 });
