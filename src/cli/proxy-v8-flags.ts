@@ -89,8 +89,10 @@ function gcFunction(): GcFunction | undefined {
  * allocated), so the check costs nothing while nothing is allocated. The GC asked for runs as a task of
  * its own on the event loop (`execution: "async"`), not inside the allocation that crossed the budget;
  * it is one atomic mark-compact, not V8's incremental marking, which only V8's own heuristics start:
- * about 10 ms for a saturated proxy's heap (11 MB alive), every second or two at saturation and rarely
- * at moderate load. Returns how to stop.
+ * 6–10 ms for a saturated proxy's heap (11 MB alive), two in 12 s at 8.7k req/s. Yet it costs about 9%
+ * of the proxy's CPU at saturation (cpu-per-request.ts against the same build without it; exposing
+ * gc() alone costs nothing), more than the GCs' own time: what they discard has to be rebuilt.
+ * `typemesh proxy --old-generation-budget 0` does without it. Returns how to stop.
  */
 export function boundOldGeneration(budgetMb = OLD_GROWTH_BUDGET_MB): () => void {
   const gc = gcFunction();
@@ -114,7 +116,7 @@ export function boundOldGeneration(budgetMb = OLD_GROWTH_BUDGET_MB): () => void 
 }
 
 /** `oldGenerationBudgetMb` 0 leaves the old generation to V8's own heuristics (`typemesh proxy --old-generation-budget`). */
-export function setSidecarV8Flags({ oldGenerationBudgetMb = OLD_GROWTH_BUDGET_MB }: { oldGenerationBudgetMb?: number } = {}): void {
+export function setSidecarV8Flags({ oldGenerationBudgetMb }: { oldGenerationBudgetMb: number }): void {
   boundYoungGeneration();
   if (oldGenerationBudgetMb > 0) boundOldGeneration(oldGenerationBudgetMb);
   // undici parses responses with llhttp compiled to WebAssembly. Once a connection is busy, V8 compiles
