@@ -24,15 +24,15 @@ export function registerProcessMetrics(registry: Registry): void {
   new Counter({
     name: "process_cpu_seconds_total", help: "User and system CPU time spent, in seconds.", registers,
     collect() {
+      // A counter only goes up: it is told the CPU time spent since the last scrape.
       const { user, system } = process.cpuUsage();
       const seconds = (user + system) / 1e6;
-      if (seconds > counted) this.inc(seconds - counted);
-      counted = Math.max(counted, seconds);
+      if (seconds <= counted) return;
+      this.inc(seconds - counted);
+      counted = seconds;
     },
   });
-  const started = Date.now() / 1000 - process.uptime();
   new Gauge({
     name: "process_start_time_seconds", help: "Start time of the process since the Unix epoch, in seconds.", registers,
-    collect() { this.set(Math.round(started)); },
-  });
+  }).set(Math.round(Date.now() / 1000 - process.uptime()));
 }
