@@ -112,26 +112,24 @@ export interface BenchProxyOptions {
   nodeFlags?: string[];
   /** Another checkout's bin/typemesh.js (cpu-per-request --baseline); this one's by default. */
   cli?: string;
-  /**
-   * glibc's MALLOC_ARENA_MAX for the sidecar: SIDECAR_MALLOC_ARENAS, as docs/cli.md recommends for
-   * deploying one, unless the benchmark's own environment sets it (MALLOC_ARENA_MAX= measures glibc's
-   * default, eight arenas per core).
-   */
-  mallocArenas?: string;
 }
 
 /** The MALLOC_ARENA_MAX docs/cli.md recommends for a sidecar (its memory section says why). */
 export const SIDECAR_MALLOC_ARENAS = "2";
 
-/** Says which allocator setting the sidecars run with, for a benchmark's header. */
-export function sidecarArenasNote(): string {
-  const value = process.env.MALLOC_ARENA_MAX ?? SIDECAR_MALLOC_ARENAS;
-  return value === "" ? "sidecars with glibc's default malloc arenas (MALLOC_ARENA_MAX unset)" : `sidecars with MALLOC_ARENA_MAX=${value}${process.env.MALLOC_ARENA_MAX === undefined ? " (docs/cli.md's recommendation)" : ""}`;
+/**
+ * The MALLOC_ARENA_MAX bench sidecars run with: SIDECAR_MALLOC_ARENAS, unless the benchmark's own
+ * environment sets it (`MALLOC_ARENA_MAX=` measures glibc's default, eight arenas per core).
+ */
+function sidecarArenas(): string {
+  return process.env.MALLOC_ARENA_MAX ?? SIDECAR_MALLOC_ARENAS;
 }
 
-/** The environment a bench sidecar gets: the recommended allocator setting unless this process has its own. */
-function sidecarEnv(options: BenchProxyOptions): NodeJS.ProcessEnv {
-  return { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? options.mallocArenas ?? SIDECAR_MALLOC_ARENAS };
+/** Says which allocator setting the sidecars run with, for a benchmark's header. */
+export function sidecarArenasNote(): string {
+  const value = sidecarArenas();
+  if (value === "") return "sidecars with glibc's default malloc arenas (MALLOC_ARENA_MAX empty)";
+  return `sidecars with MALLOC_ARENA_MAX=${value}${value === SIDECAR_MALLOC_ARENAS ? " (docs/cli.md's recommendation)" : ""}`;
 }
 
 /** A sidecar as users start one (`typemesh proxy`), on ports of its own, pushed to `children`. */
@@ -139,8 +137,8 @@ export function startBenchProxy(mesh: BenchMesh, children: Child[], id: string, 
   const args = ["proxy", "--service", service, "--version", "v1", "--app", app, "--control-plane", mesh.controlPlane, "--id", id,
     "--outbound", "0", "--inbound", "0", "--admin", "0", "--state-dir", path.join(mesh.work, "proxies", id), ...(options.args ?? [])];
   const child = options.cli
-    ? startChild(id, process.execPath, [...(options.nodeFlags ?? []), options.cli, ...args], sidecarEnv(options))
-    : startCli(id, args, options.nodeFlags, sidecarEnv(options));
+    ? startChild(id, process.execPath, [...(options.nodeFlags ?? []), options.cli, ...args], { MALLOC_ARENA_MAX: sidecarArenas() })
+    : startCli(id, args, options.nodeFlags, { MALLOC_ARENA_MAX: sidecarArenas() });
   children.push(child);
   return child;
 }

@@ -3,8 +3,11 @@
 // autocannon's rate limit sends each second's share in a burst (see there).
 import autocannon from "autocannon";
 
-export type { PacedTarget as Target, PacedLatency as Latency } from "./paced.ts";
-import type { PacedTarget as Target } from "./paced.ts";
+export interface Target {
+  url: string;
+  /** The Host header: the service name for a sidecar's outbound listener. */
+  host?: string;
+}
 
 export interface Saturation {
   rps: number;

@@ -8,14 +8,9 @@
 // due (one or two). A request's latency runs from the moment it is handed to the client pool: a stalled
 // path keeps receiving requests on schedule, and they wait in the pool's queue, which counts.
 import { Pool } from "undici";
+import type { Target } from "./load.ts";
 
-export interface PacedTarget {
-  url: string;
-  /** The Host header: the service name for a sidecar's outbound listener. */
-  host?: string;
-}
-
-export interface PacedLatency {
+export interface Latency {
   /** Answers per second over the measured run (the rate, unless the path could not keep up). */
   rps: number;
   p50: number;
@@ -34,7 +29,7 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function paced(pool: Pool, target: PacedTarget, rate: number, seconds: number, record: boolean) {
+async function paced(pool: Pool, target: Target, rate: number, seconds: number, record: boolean) {
   const { pathname, search } = new URL(target.url);
   const request = { method: "GET" as const, path: pathname + search, headers: target.host ? { host: target.host } : {} };
   const samples: number[] = [];
@@ -59,7 +54,7 @@ async function paced(pool: Pool, target: PacedTarget, rate: number, seconds: num
 }
 
 /** Latency at `rate` requests per second for `seconds`, after a warm-up at the same rate. */
-export async function pacedLatency(target: PacedTarget, rate: number, seconds: number, connections: number): Promise<PacedLatency> {
+export async function pacedLatency(target: Target, rate: number, seconds: number, connections: number): Promise<Latency> {
   const pool = new Pool(new URL(target.url).origin, { connections, pipelining: 1 });
   try {
     await paced(pool, target, rate, Math.min(3, seconds), false);

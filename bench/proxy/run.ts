@@ -1,8 +1,8 @@
-// bench/proxy: one run on loopback with one load generator (autocannon), four ways to reach the same
-// upstream: directly; through one typemesh proxy (the caller's outbound listener, and separately an
-// inbound listener in front of the app); through a sidecar pair (outbound → mTLS → inbound); through
-// HAProxy, the reference. Throughput at saturation (autocannon), latency at a fixed 1,000 rps sent
-// open loop (paced.ts; added = minus direct's), and each proxy's RSS (every proxy is a child process started by the CLI).
+// bench/proxy: one run on loopback, four ways to reach the same upstream: directly; through one
+// typemesh proxy (the caller's outbound listener, and separately an inbound listener in front of the
+// app); through a sidecar pair (outbound → mTLS → inbound); through HAProxy, the reference. Latency at a
+// fixed 1,000 rps sent open loop (paced.ts; added = minus direct's), throughput at saturation
+// (autocannon), and each proxy's RSS (every proxy is a child process started by the CLI).
 //
 //   node --import tsx bench/proxy/run.ts [--seconds 10] [--rate 1000] [--connections 32] [--json out.json]
 //                                        [--cpu-prof DIR]   (profiles of both proxies, written at exit)
@@ -20,8 +20,8 @@ import { get, until } from "../support/probe.ts";
 import { machine, memoryOf, startChild, type Child } from "../support/processes.ts";
 import { haproxyConfig, proxyPorts, registerApp, sidecarArenasNote, startBenchMesh, startBenchProxy } from "./bench-mesh.ts";
 import { layerCost, layerCostTarget, type LayerCost } from "./layer-cost.ts";
-import { saturate, type Latency, type Saturation, type Target } from "./load.ts";
-import { pacedLatency } from "./paced.ts";
+import { saturate, type Saturation, type Target } from "./load.ts";
+import { pacedLatency, type Latency } from "./paced.ts";
 
 const { values: args } = parseArgs({
   options: {

@@ -54,7 +54,6 @@ export function startCli(name: string, args: string[], nodeFlags: string[] = [],
   return startChild(name, process.execPath, [...nodeFlags, CLI, ...args], env);
 }
 
-/** Resident set size now and at its peak (VmHWM), in MB, from /proc. */
 /**
  * A process's resident memory from /proc: now, at its peak (VmHWM), and now split into anonymous memory
  * (heaps, buffers, malloc) and file-backed pages (the node binary's code and data that were touched).

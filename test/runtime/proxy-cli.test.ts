@@ -41,13 +41,15 @@ test("typemesh proxy --service shopper --version v1 joins, syncs and serves", { 
 });
 
 test("typemesh proxy --old-generation-budget takes a whole number of MB, 0 or more (else exit 64, naming the value)", () => {
+  // --help after the option: the value is parsed, and a good one ends in the help, not in a proxy.
   const run = (budget: string) => spawnSync(process.execPath, [
     path.join(repo, "bin/typemesh.js"), "proxy", "--service", "shopper", "--version", "v1", "--app", "127.0.0.1:9",
     "--old-generation-budget", budget, "--help",
   ], { cwd: repo, encoding: "utf8" });
+  for (const good of ["0", "16"]) assert.equal(run(good).status, 0, `--old-generation-budget ${good}: ${run(good).stderr}`);
   for (const bad of ["-1", "2.5", "lots"]) {
     const result = run(bad);
     assert.equal(result.status, 64, `--old-generation-budget ${bad}: exit ${result.status}\n${result.stderr}`);
-    assert.match(result.stderr, new RegExp(JSON.stringify(bad).replace(/[.]/g, "\\.")));
+    assert.ok(result.stderr.includes(JSON.stringify(bad)), result.stderr);
   }
 });
