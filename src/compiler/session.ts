@@ -5,6 +5,7 @@
 import path from "node:path";
 import { compilePolicies, type CompileResult } from "./compile.ts";
 import { createIncrementalBundler } from "./load/bundle.ts";
+import { createModuleSession } from "./load/module-session.ts";
 import { typeCheckStateFile } from "./load/type-check-state.ts";
 import { createTypeCheckWorker } from "./load/type-check-worker.ts";
 
@@ -17,8 +18,12 @@ export function createCompileSession(dir: string, options: { evalTimeoutMs?: num
   const root = path.resolve(dir);
   const typeChecker = createTypeCheckWorker(root, { stateFile: typeCheckStateFile(root) });
   const bundler = createIncrementalBundler(root);
+  const modules = createModuleSession();
   return {
-    compile: () => compilePolicies(root, { ...options, typeChecker, bundler }),
-    dispose: async () => { await Promise.all([bundler.dispose(), typeChecker.dispose()]); },
+    compile: () => compilePolicies(root, { ...options, typeChecker, bundler, modules }),
+    dispose: async () => {
+      modules.dispose();
+      await Promise.all([bundler.dispose(), typeChecker.dispose()]);
+    },
   };
 }

@@ -16,6 +16,6 @@ export interface MeshDefinition {
 
 export function defineMesh(spec: MeshSpec): MeshDefinition {
   const definition: MeshDefinition = Object.freeze({ kind: "mesh", spec });
-  registerDeclaration({ kind: "mesh", value: definition, stack: new Error().stack ?? "" });
+  registerDeclaration({ kind: "mesh", value: definition, site: new Error() });
   return definition;
 }

@@ -137,7 +137,7 @@ export function defineService<const V extends string>(spec: ServiceSpec<V>): Ser
     versions: Object.freeze(versions),
     spec,
   });
-  registerDeclaration({ kind: "service", value: definition, stack: new Error().stack ?? "" });
+  registerDeclaration({ kind: "service", value: definition, site: new Error() });
   return definition;
 }
 

@@ -88,6 +88,22 @@ function refusedModule(realRoot: string, file: string): string | undefined {
   return POLICY_SOURCE.test(real) ? undefined : `${ONLY_POLICY_MODULES}, and it is not a TypeScript module`;
 }
 
+/**
+ * Where a policy module's import lands when the allow-list's plugin would let it in without asking
+ * esbuild (plainPolicyModule), or undefined for anything else: the module sandbox of a compile session
+ * (module-graph.ts) resolves imports this way and leaves every other case to the bundle.
+ */
+export function resolvePlainImport(root: string, importer: string, specifier: string): string | undefined {
+  if (refusedSpecifier(root, path.dirname(importer), specifier)) return undefined;
+  const plain = plainPolicyModule(path.resolve(path.dirname(importer), specifier));
+  return plain !== undefined && isInside(realPath(root) ?? root, plain) ? plain : undefined;
+}
+
+/** Whether a file is a policy module the allow-list takes as it is: TypeScript, no link, inside. */
+export function isPlainPolicyModule(root: string, file: string): boolean {
+  return entryAt(file) === "file" && POLICY_SOURCE.test(file) && realPath(file) === file && isInside(realPath(root) ?? root, file);
+}
+
 /** The modules of typemesh's own that a bundle always holds: not subject to the allow-list. */
 function isInternal(file: string): boolean {
   return file.endsWith("<stdin>") || file === sandboxCollector || file.startsWith(dslDir + path.sep);

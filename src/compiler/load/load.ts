@@ -9,6 +9,7 @@ import { DEFAULT_EVAL_TIMEOUT_MS, startSandbox, type RawDeclaration, type Sandbo
 import type { PolicyGraph } from "./policy-graph.ts";
 import { findPolicyFiles, relativePolicyPath } from "./policy-files.ts";
 import { createSourceMapper, policyFrame, type SourceMapper } from "./source-map.ts";
+import type { LocatedDeclaration, ModuleSession, PreparedEvaluation } from "./module-session.ts";
 import { typeCheckStateFile } from "./type-check-state.ts";
 import { createRecordedTypeChecker } from "./recorded-type-checker.ts";
 import type { TypeCheckWorker } from "./type-check-worker.ts";
@@ -18,6 +19,8 @@ export interface LoadOptions {
   /** Reused between loads by --watch and a control plane: keeps the program and located sites. */
   typeChecker?: TypeCheckWorker;
   bundler?: IncrementalBundler;
+  /** A session's module-by-module evaluation (module-session.ts), used once a full load has primed it. */
+  modules?: ModuleSession;
   /**
    * false for a directory that will not be compiled again (plan's temporary worktree of the base): no
    * type-check state or check record is read or kept for it in the user's cache.
@@ -57,6 +60,46 @@ export async function loadPolicies(dir: string, options: LoadOptions = {}): Prom
 }
 
 async function load(root: string, files: string[], checker: TypeCheckWorker, options: LoadOptions): Promise<LoadResult> {
+  const { modules } = options;
+  if (!modules) return loadBundle(root, files, checker, options);
+  // The checks that decide whether the module sandbox can answer come before the type checker starts.
+  const prepared = await modules.prepare(root, files);
+  const answered = prepared ? await loadModules(root, files, checker, prepared, options) : undefined;
+  if (answered) return answered;
+  const loaded = await loadBundle(root, files, checker, options);
+  if (loaded.graph) modules.prime(root, files, loaded.graph, checker.inputs());
+  return loaded;
+}
+
+/** The graph of declarations, in the order they were made, with their sites. */
+function graphOf(root: string, files: string[], declarations: readonly LocatedDeclaration[]): PolicyGraph {
+  const graph: PolicyGraph = { root, files: files.map((f) => relativePolicyPath(root, f)), meshes: [], services: [] };
+  for (const { kind, spec, site } of declarations) (kind === "mesh" ? graph.meshes : graph.services).push({ spec, site });
+  return graph;
+}
+
+/**
+ * A load answered by the session's module sandbox, beside the type check as the bundle's is; undefined
+ * when the module sandbox cannot answer after all (the bundle then answers, and explains any error).
+ */
+async function loadModules(root: string, files: string[], checker: TypeCheckWorker, prepared: PreparedEvaluation, options: LoadOptions): Promise<LoadResult | undefined> {
+  const started = checker.start(files);
+  const typeDiagnostics = checker.diagnostics();
+  typeDiagnostics.catch(() => {});
+  const evaluation = prepared.run((calls) => checker.locate(calls), options.evalTimeoutMs);
+  evaluation.catch(() => {});
+  const computedImports = await started;
+  if (computedImports.length > 0) return { diagnostics: [...await typeDiagnostics, ...computedImports] };
+  const declarations = await evaluation.catch(() => undefined);
+  if (!declarations) {
+    // The thread finishes this check before it starts the bundle's, so that nothing of it is mixed in.
+    await typeDiagnostics.catch(() => {});
+    return undefined;
+  }
+  return { graph: graphOf(root, files, declarations), diagnostics: await typeDiagnostics };
+}
+
+async function loadBundle(root: string, files: string[], checker: TypeCheckWorker, options: LoadOptions): Promise<LoadResult> {
   // The type checker's thread answers in order: the program, then its type errors, which it goes on
   // checking while this thread bundles and evaluates.
   const started = checker.start(files);
@@ -94,14 +137,12 @@ async function load(root: string, files: string[], checker: TypeCheckWorker, opt
   const { declarations, mapper } = evaluated;
   const calls = declarations.map((declaration) => policyFrame(declaration.stack, mapper) ?? { file: "<unknown>", line: 1, column: 1 });
   const sites = await checker.locate(calls);
-  const graph: PolicyGraph = { root, files: files.map((f) => relativePolicyPath(root, f)), meshes: [], services: [] };
-  for (const [i, declaration] of declarations.entries()) {
-    const spec = (declaration.spec && typeof declaration.spec === "object" ? declaration.spec : {}) as Record<string, unknown>;
-    const site = sites[i]!;
-    if (declaration.kind === "mesh") graph.meshes.push({ spec, site });
-    else graph.services.push({ spec, site });
-  }
-  return { graph, diagnostics: await typeDiagnostics };
+  const located = declarations.map((declaration, i): LocatedDeclaration => ({
+    kind: declaration.kind,
+    spec: (declaration.spec && typeof declaration.spec === "object" ? declaration.spec : {}) as Record<string, unknown>,
+    site: sites[i]!,
+  }));
+  return { graph: graphOf(root, files, located), diagnostics: await typeDiagnostics };
 }
 
 type Evaluated = { diagnostics: Diagnostic[] } | { declarations: RawDeclaration[]; mapper: SourceMapper };

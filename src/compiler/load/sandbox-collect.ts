@@ -1,7 +1,7 @@
 // Runs INSIDE the policy sandbox, after every policy module has evaluated: turns the declarations into
 // one JSON string. Only a string crosses back to the host, so no object of the sandbox (and no way back
 // into it) ever reaches the compiler. Service and version objects become {$service, $version} refs.
-import { takeDeclarations } from "../../dsl/registry.ts";
+import { takeDeclarations, type Declaration } from "../../dsl/registry.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -56,11 +56,16 @@ function toJson(value: unknown, seen: Set<object>): Json | undefined {
   }
 }
 
-export function collectDeclarations(): string {
-  const declarations = takeDeclarations().map((d) => ({
+/** Declarations as one JSON string: kind, the call's stack, and the spec with references as refs. */
+export function describeDeclarations(declarations: readonly Declaration[]): string {
+  return JSON.stringify(declarations.map((d) => ({
     kind: d.kind,
-    stack: d.stack,
-    spec: toJson(d.value.kind === "service" ? d.value.spec : d.value.spec, new Set()) ?? null,
-  }));
-  return JSON.stringify(declarations);
+    // A policy can replace Error.prepareStackTrace: whatever is not a string costs only the location.
+    stack: typeof d.site.stack === "string" ? d.site.stack : "",
+    spec: toJson(d.value.spec, new Set()) ?? null,
+  })));
+}
+
+export function collectDeclarations(): string {
+  return describeDeclarations(takeDeclarations());
 }
