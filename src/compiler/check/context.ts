@@ -24,9 +24,19 @@ export interface CheckContext {
   report(code: DiagnosticCode, at: { site: DeclarationSite }, path: readonly (string | number)[], message: string, hint?: string): void;
 }
 
-export function createContext(meshes: CheckedMesh[], services: CheckedService[], sink: Diagnostic[]): CheckContext {
+/** Every declaration of each key, in declaration order. */
+export function indexByKey(services: readonly CheckedService[]): Map<string, CheckedService[]> {
   const byKey = new Map<string, CheckedService[]>();
-  for (const service of services) byKey.set(service.key, [...(byKey.get(service.key) ?? []), service]);
+  for (const service of services) {
+    const declared = byKey.get(service.key);
+    if (declared) declared.push(service);
+    else byKey.set(service.key, [service]);
+  }
+  return byKey;
+}
+
+/** `byKey` may index more services than `services`: a re-check runs rules over some services, looking up all. */
+export function createContext(meshes: CheckedMesh[], services: CheckedService[], sink: Diagnostic[], byKey = indexByKey(services)): CheckContext {
   return {
     meshes,
     services,

@@ -7,6 +7,7 @@ import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { compilePolicies, type CompileResult } from "../compile.ts";
+import { createPhaseCache } from "../phase-cache.ts";
 import { createIncrementalBundler } from "./bundle.ts";
 import { createModuleSession } from "./module-session.ts";
 import { createTypeCheckWorker } from "./type-check-worker.ts";
@@ -34,8 +35,9 @@ test("edits answered module by module compile as a one-shot compile does; anythi
   const typeChecker = createTypeCheckWorker(root);
   const bundler = createIncrementalBundler(root);
   const modules = createModuleSession();
+  const phaseCache = createPhaseCache(); // as a session has: the later phases reuse what the modules hand over unchanged
   const compile = async () => {
-    const session = await compilePolicies(root, { typeChecker, bundler, modules });
+    const session = await compilePolicies(root, { typeChecker, bundler, modules, phaseCache });
     const answer = modules.lastAnswer;
     const oneShot = await compilePolicies(root, { cache: false });
     assert.deepEqual(comparable(session), comparable(oneShot));

@@ -24,7 +24,8 @@ function lowerAuthz(rules: AuthzRuleSpec[] | undefined, at: (i: number) => Servi
   }));
 }
 
-function lowerService(service: CheckedService, mesh: MeshIR["mesh"]): ServiceIR {
+/** One service's IR: reads the service's declaration and, of the mesh, only its trust domain and mTLS mode. */
+export function lowerService(service: CheckedService, mesh: MeshIR["mesh"]): ServiceIR {
   const { spec, site } = service;
   const namespace = spec.namespace ?? "default";
   const outlier = spec.outlierDetection;
@@ -74,14 +75,21 @@ function lowerService(service: CheckedService, mesh: MeshIR["mesh"]): ServiceIR 
   };
 }
 
-export function lowerMesh(meshes: CheckedMesh[], services: CheckedService[]): MeshIR {
+/** The mesh defaults: the first declaration's (more than one is TM1015), or the built-in ones. */
+export function lowerMeshDefaults(meshes: CheckedMesh[]): MeshIR["mesh"] {
   const declared = meshes[0];
-  const mesh: MeshIR["mesh"] = declared
+  return declared
     ? { trustDomain: declared.spec.trustDomain, mtls: declared.spec.mtls, source: declared.site.at }
     : { ...DEFAULT_MESH };
+}
+
+export const byId = (a: ServiceIR, b: ServiceIR): number => a.id.localeCompare(b.id);
+
+export function lowerMesh(meshes: CheckedMesh[], services: CheckedService[]): MeshIR {
+  const mesh = lowerMeshDefaults(meshes);
   return {
     apiVersion: "typemesh.dev/v1",
     mesh,
-    services: services.map((s) => lowerService(s, mesh)).sort((a, b) => a.id.localeCompare(b.id)),
+    services: services.map((s) => lowerService(s, mesh)).sort(byId),
   };
 }

@@ -3,6 +3,7 @@ import type { Rule } from "../rule.ts";
 
 export const duplicateService: Rule = {
   name: "duplicate-service",
+  scope: "graph", // iterates byKey and reports on every later definition, citing the first one's site
   check(ctx) {
     for (const [key, definitions] of ctx.byKey) {
       const [first, ...others] = definitions;

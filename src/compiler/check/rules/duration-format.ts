@@ -4,6 +4,7 @@ import type { Rule } from "../rule.ts";
 
 export const durationFormat: Rule = {
   name: "duration-format",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       const durations: [string | undefined, (string | number)[]][] = [];

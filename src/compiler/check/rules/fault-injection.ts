@@ -3,6 +3,7 @@ import type { Rule } from "../rule.ts";
 
 export const faultInjection: Rule = {
   name: "fault-injection",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       service.spec.routes?.forEach((route, r) => {

@@ -6,6 +6,7 @@ const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "up
 
 export const headerChanges: Rule = {
   name: "header-changes",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       service.spec.routes?.forEach((route, r) => {

@@ -10,6 +10,7 @@ function reason(source: string, error: Error): string {
 
 export const invalidRegex: Rule = {
   name: "invalid-regex",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       service.spec.routes?.forEach((route, r) => {

@@ -7,6 +7,7 @@ const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
 
 export const matchShape: Rule = {
   name: "match-shape",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       service.spec.routes?.forEach((route, r) => {

@@ -6,6 +6,7 @@ const TRUST_DOMAIN = /^[a-z0-9]([a-z0-9.-]{0,253}[a-z0-9])?$/;
 
 export const meshDefaults: Rule = {
   name: "mesh-defaults",
+  scope: "graph", // reads every mesh declaration, and reports on the first service when there is none
   check(ctx) {
     const [first, ...others] = ctx.meshes;
     for (const other of others) {

@@ -5,6 +5,7 @@ import type { Rule } from "../rule.ts";
 
 export const mirrorTarget: Rule = {
   name: "mirror-target",
+  scope: "universe", // reads other services' keys and versions (the first declaration's)
   check(ctx) {
     for (const service of ctx.services) {
       service.spec.routes?.forEach((route, r) => {

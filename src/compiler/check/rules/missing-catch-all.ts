@@ -5,6 +5,7 @@ import type { Rule } from "../rule.ts";
 
 export const missingCatchAll: Rule = {
   name: "missing-catch-all",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       const routes = service.spec.routes ?? [];

@@ -3,6 +3,7 @@ import type { Rule } from "../rule.ts";
 
 export const noVersions: Rule = {
   name: "no-versions",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       if (Object.keys(service.spec.versions).length === 0) {

@@ -7,6 +7,7 @@ const NON_IDEMPOTENT = ["POST", "PATCH"];
 
 export const nonIdempotentRetry: Rule = {
   name: "non-idempotent-retry",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       service.spec.routes?.forEach((route, r) => {

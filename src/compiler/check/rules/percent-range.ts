@@ -4,6 +4,7 @@ import type { Rule } from "../rule.ts";
 
 export const percentRange: Rule = {
   name: "percent-range",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       const checks: [unknown, (string | number)[]][] = [];

@@ -3,6 +3,7 @@ import type { Rule } from "../rule.ts";
 
 export const resilienceLimits: Rule = {
   name: "resilience-limits",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       const limits = service.spec.connectionLimits ?? {};

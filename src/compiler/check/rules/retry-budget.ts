@@ -8,6 +8,7 @@ const CONDITIONS = new Set(["5xx", "gateway-error", "reset", "connect-failure"])
 
 export const retryBudget: Rule = {
   name: "retry-budget",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       service.spec.routes?.forEach((route, r) => {

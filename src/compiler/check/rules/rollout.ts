@@ -6,6 +6,7 @@ import type { Rule } from "../rule.ts";
 
 export const rollout: Rule = {
   name: "rollout",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       const r = service.spec.rollout;

@@ -6,6 +6,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export const serviceIdentity: Rule = {
   name: "service-identity",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       const { name, namespace, port } = service.spec;

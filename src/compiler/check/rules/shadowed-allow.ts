@@ -12,6 +12,7 @@ function covers(deny: AuthzRuleSpec, allow: AuthzRuleSpec): boolean {
 
 export const shadowedAllow: Rule = {
   name: "shadowed-allow",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       const { allow = [], deny = [] } = service.spec.authorization ?? {};

@@ -4,6 +4,7 @@ import type { Rule } from "../rule.ts";
 
 export const splitSum: Rule = {
   name: "split-sum",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       service.spec.routes?.forEach((route, r) => {

@@ -4,6 +4,7 @@ import type { Rule } from "../rule.ts";
 
 export const unknownCaller: Rule = {
   name: "unknown-caller",
+  scope: "universe", // reads the other services' keys
   check(ctx) {
     for (const service of ctx.services) {
       for (const action of ["allow", "deny"] as const) {

@@ -4,6 +4,7 @@ import type { Rule } from "../rule.ts";
 
 export const unknownVersion: Rule = {
   name: "unknown-version",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       const declared = Object.keys(service.spec.versions);

@@ -16,6 +16,7 @@ function canonical(match: RequestMatchSpec): string {
 
 export const unreachableRoute: Rule = {
   name: "unreachable-route",
+  scope: "service",
   check(ctx) {
     for (const service of ctx.services) {
       const routes = service.spec.routes ?? [];
