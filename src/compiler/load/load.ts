@@ -86,7 +86,7 @@ async function loadModules(root: string, files: string[], checker: TypeCheckWork
   const started = checker.start(files);
   const typeDiagnostics = checker.diagnostics();
   typeDiagnostics.catch(() => {});
-  const evaluation = prepared.run((calls) => checker.locate(calls), options.evalTimeoutMs);
+  const evaluation = prepared.run(checker, options.evalTimeoutMs);
   evaluation.catch(() => {});
   const computedImports = await started;
   if (computedImports.length > 0) return { diagnostics: [...await typeDiagnostics, ...computedImports] };

@@ -74,7 +74,8 @@ const DRIVER = new vm.Script(`(() => {
   const counts = Object.create(null);
   const described = Object.create(null);
   for (const id of completed) counts[id] = (owned[id] ?? []).length;
-  for (const id of input.describe) described[id] = runtime.describeDeclarations(owned[id] ?? []);
+  const stacks = new Set(input.stacks);
+  for (const id of input.describe) described[id] = runtime.describeDeclarations(owned[id] ?? [], stacks.has(id));
   return JSON.stringify({ completed, counts, described });
 })()`, { filename: "typemesh-module-driver.js" });
 

@@ -21,6 +21,8 @@ export interface EvaluationInput {
   resolve: Record<string, Record<string, string>>;
   /** Modules whose declarations are described (JSON); of the others only the count comes back. */
   describe: string[];
+  /** Of those, the modules whose declarations' stacks are needed (where the calls are is not known). */
+  stacks: string[];
 }
 
 /** What the driver in the context returned; untrusted until read by module-evaluation.ts. */

@@ -18,7 +18,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { SourceLocation } from "../diagnostics/diagnostic.ts";
 import { hashText, type CheckInput } from "./check-record.ts";
-import type { DeclarationSite } from "./declaration-site.ts";
+import { callKey, type DeclarationSite } from "./declaration-site.ts";
 import { DEFAULT_EVAL_TIMEOUT_MS } from "./evaluate.ts";
 import { importersOf, moduleFrame, readModuleGraph, readModuleText, transformModule, withImporters, type PolicyModule } from "./module-graph.ts";
 import { moduleRuntime, RUNTIME_GLOBAL } from "./module-runtime.ts";
@@ -40,6 +40,14 @@ export interface LocatedDeclaration {
 interface KnownDeclaration extends LocatedDeclaration {
   /** The spec as the sandbox described it: equal text, equal spec. */
   json: string;
+  /** Where the declaring call is: in a module whose text is unchanged, it still is. */
+  call: SourceLocation;
+}
+
+/** The type checker's thread, as far as locating declarations goes (type-check-worker.ts). */
+export interface SiteLocator {
+  locate(calls: readonly SourceLocation[]): Promise<DeclarationSite[]>;
+  relocate?(calls: readonly SourceLocation[]): Promise<(DeclarationSite | null)[]>;
 }
 
 interface State {
@@ -50,13 +58,15 @@ interface State {
   /** Module ids in the order their bodies completed: the order of the bundle's declarations. */
   order: string[];
   declarations: Map<string, KnownDeclaration[]>;
+  /** Every site the type checker answered, by call: what its "kept" answers (null) stand for. */
+  sites: Map<string, DeclarationSite>;
 }
 
 /** A re-check this path can answer: the modules changed, checked before the type checker starts. */
 export interface PreparedEvaluation {
   changed: string[];
   /** Evaluates and locates; undefined when the one-shot pipeline has to answer after all. */
-  run(locate: (calls: readonly SourceLocation[]) => Promise<DeclarationSite[]>, timeoutMs?: number): Promise<LocatedDeclaration[] | undefined>;
+  run(locator: SiteLocator, timeoutMs?: number): Promise<LocatedDeclaration[] | undefined>;
 }
 
 export interface ModuleSession {
@@ -123,10 +133,10 @@ export function createModuleSession(): ModuleSession {
     return started;
   };
 
-  const evaluate = async (box: ModuleSandbox, root: string, entries: readonly string[], modules: ReadonlyMap<string, PolicyModule>, describe: readonly string[], timeoutMs: number) => {
+  const evaluate = async (box: ModuleSandbox, root: string, entries: readonly string[], modules: ReadonlyMap<string, PolicyModule>, describe: readonly string[], stacks: readonly string[], timeoutMs: number) => {
     const resolve: Record<string, Record<string, string>> = {};
     for (const module of modules.values()) resolve[module.id] = module.imports;
-    const report = await box.evaluate({ entries: entries.map((file) => relativePolicyPath(root, file)), resolve, describe: [...describe] }, timeoutMs);
+    const report = await box.evaluate({ entries: entries.map((file) => relativePolicyPath(root, file)), resolve, describe: [...describe], stacks: [...stacks] }, timeoutMs);
     return report.ok ? readReport(report.result, describe) : undefined;
   };
 
@@ -144,24 +154,30 @@ export function createModuleSession(): ModuleSession {
     const box = await freshSandbox(modules.values()).catch(() => undefined);
     if (!box) return fail("the module sandbox did not start");
     const ids = [...modules.keys()];
-    const report = await evaluate(box, root, files, modules, ids, DEFAULT_EVAL_TIMEOUT_MS);
+    const report = await evaluate(box, root, files, modules, ids, ids, DEFAULT_EVAL_TIMEOUT_MS);
     if (!report) return fail("evaluating module by module failed");
     // The same declarations, of each kind in the same order, as the bundle gave: then the graph's
     // objects are this evaluation's, module by module.
     const queues = { service: [...graph.services], mesh: [...graph.meshes] };
     const declarations = new Map<string, KnownDeclaration[]>();
+    const sites = new Map<string, DeclarationSite>();
     for (const id of report.completed) {
       const known: KnownDeclaration[] = [];
       for (const d of report.described.get(id) ?? []) {
         const taken = queues[d.kind].shift();
         const json = JSON.stringify(d.spec);
+        const call = moduleFrame(d.stack, modules);
         if (!taken || JSON.stringify(taken.spec) !== json) return fail("module-by-module evaluation differs from the bundle's");
-        known.push({ kind: d.kind, spec: taken.spec, site: taken.site, json });
+        if (!call) return fail(`a declaration of ${id} has no call site in its stack`);
+        // The bundle's source map may place the call a column apart: the type checker then has no site
+        // kept for this key, and answers it in full the first time it is asked.
+        sites.set(callKey(call), taken.site);
+        known.push({ kind: d.kind, spec: taken.spec, site: taken.site, json, call });
       }
       declarations.set(id, known);
     }
     if (queues.service.length > 0 || queues.mesh.length > 0) return fail("module-by-module evaluation differs from the bundle's");
-    state = { root, entries: [...files], modules, importers: importersOf(modules), order: report.completed, declarations };
+    state = { root, entries: [...files], modules, importers: importersOf(modules), order: report.completed, declarations, sites };
   };
 
   return {
@@ -195,7 +211,7 @@ export function createModuleSession(): ModuleSession {
       }
       return {
         changed: changed.map((m) => m.id),
-        run: async (locate, timeoutMs = DEFAULT_EVAL_TIMEOUT_MS) => {
+        run: async (locator, timeoutMs = DEFAULT_EVAL_TIMEOUT_MS) => {
           const modules = new Map(known.modules);
           for (const module of changed) modules.set(module.id, module);
           const describe = withImporters(changed.map((m) => m.id), known.importers);
@@ -206,13 +222,16 @@ export function createModuleSession(): ModuleSession {
             const sent = await box.modules(changed.map(({ id, hash, code }) => ({ id, hash, code }))).then(() => true, () => false);
             if (!sent) return fallback("a changed module does not compile");
             const ids = [...describe];
-            const report = await evaluate(box, root, known.entries, modules, ids, timeoutMs);
+            const report = await evaluate(box, root, known.entries, modules, ids, changed.map((m) => m.id), timeoutMs);
             if (!report) return fallback("evaluating the changed modules failed");
             if (!isDeepStrictEqual(report.completed, known.order)) return fallback("modules evaluated in another order");
             for (const id of known.order) {
               if (!describe.has(id) && report.counts[id] !== (known.declarations.get(id)?.length ?? 0)) return fallback(`${id} declared something else without changing`);
             }
-            located = await locateDescribed(report.described, modules, known.declarations, locate);
+            const changedIds = new Set(changed.map((m) => m.id));
+            const found = await locateDescribed(report.described, changedIds, modules, known, locator);
+            if (!found) return fallback("a module declared something else without changing");
+            located = found;
           }
           state = { ...known, modules, declarations: located };
           lastAnswer = { by: "modules" };
@@ -230,26 +249,49 @@ export function createModuleSession(): ModuleSession {
 }
 
 /**
- * The described modules' declarations with their sites (from the type checker's thread, which keeps
- * the sites of unchanged files); a declaration equal to what it was keeps its objects.
+ * The described modules' declarations with their sites; a declaration equal to what it was keeps its
+ * objects. Where a call is: from its stack in a changed module, else where it was (the module's text is
+ * the same). The type checker's thread keeps the sites of unchanged files and answers those it kept
+ * as null (relocate), so that only moved or changed sites cross between the threads.
  */
 async function locateDescribed(
   described: ReadonlyMap<string, DescribedDeclaration[]>,
+  changed: ReadonlySet<string>,
   modules: ReadonlyMap<string, PolicyModule>,
-  before: ReadonlyMap<string, KnownDeclaration[]>,
-  locate: (calls: readonly SourceLocation[]) => Promise<DeclarationSite[]>,
-): Promise<Map<string, KnownDeclaration[]>> {
-  const flat = [...described].flatMap(([id, list]) => list.map((d, index) => ({ id, index, d })));
-  const calls = flat.map(({ d }) => moduleFrame(d.stack, modules) ?? { file: "<unknown>", line: 1, column: 1 });
-  const sites = await locate(calls);
-  const located = new Map(before);
+  known: State,
+  locator: SiteLocator,
+): Promise<Map<string, KnownDeclaration[]> | undefined> {
+  const flat: { id: string; d: DescribedDeclaration; previous?: KnownDeclaration; call: SourceLocation }[] = [];
+  for (const [id, list] of described) {
+    const before = known.declarations.get(id) ?? [];
+    // An unchanged module whose declarations differ in number made them from what it imports: where
+    // the new ones are is not known without stacks.
+    if (!changed.has(id) && list.length !== before.length) return undefined;
+    for (const [index, d] of list.entries()) {
+      const previous = before[index];
+      const call = changed.has(id) ? moduleFrame(d.stack, modules) ?? { file: "<unknown>", line: 1, column: 1 } : previous!.call;
+      flat.push({ id, d, previous, call });
+    }
+  }
+  const calls = flat.map(({ call }) => call);
+  const answers: (DeclarationSite | null)[] = locator.relocate ? await locator.relocate(calls) : await locator.locate(calls);
+  // A kept site this side has no record of (never the case unless the two lost step): ask in full.
+  const unknown = answers.flatMap((answer, i) => (answer === null && !known.sites.has(callKey(calls[i]!)) ? [i] : []));
+  if (unknown.length > 0) {
+    const full = await locator.locate(unknown.map((i) => calls[i]!));
+    for (const [n, i] of unknown.entries()) answers[i] = full[n]!;
+  }
+  const located = new Map(known.declarations);
   for (const id of described.keys()) located.set(id, []);
-  for (const [i, { id, index, d }] of flat.entries()) {
+  for (const [i, { id, d, previous, call }] of flat.entries()) {
+    const key = callKey(call);
+    const answer = answers[i];
+    if (answer) known.sites.set(key, answer);
+    const site = answer ?? known.sites.get(key)!;
     const json = JSON.stringify(d.spec);
-    const previous = before.get(id)?.[index];
-    const site = sites[i]!;
-    const same = previous && previous.kind === d.kind && previous.json === json && isDeepStrictEqual(previous.site, site);
-    located.get(id)!.push(same ? previous : { kind: d.kind, spec: d.spec, site, json });
+    const same = previous && previous.kind === d.kind && previous.json === json &&
+      (previous.site === site || isDeepStrictEqual(previous.site, site));
+    located.get(id)!.push(same ? previous : { kind: d.kind, spec: d.spec, site, json, call });
   }
   return located;
 }

@@ -56,12 +56,15 @@ function toJson(value: unknown, seen: Set<object>): Json | undefined {
   }
 }
 
-/** Declarations as one JSON string: kind, the call's stack, and the spec with references as refs. */
-export function describeDeclarations(declarations: readonly Declaration[]): string {
+/**
+ * Declarations as one JSON string: kind, the call's stack (unless the caller knows where the calls
+ * are: a module whose text did not change, module-session.ts), and the spec with references as refs.
+ */
+export function describeDeclarations(declarations: readonly Declaration[], withStacks = true): string {
   return JSON.stringify(declarations.map((d) => ({
     kind: d.kind,
     // A policy can replace Error.prepareStackTrace: whatever is not a string costs only the location.
-    stack: typeof d.site.stack === "string" ? d.site.stack : "",
+    stack: withStacks && typeof d.site.stack === "string" ? d.site.stack : "",
     spec: toJson(d.value.spec, new Set()) ?? null,
   })));
 }

@@ -10,8 +10,17 @@ import { locateDeclarationIn, type LocatedSite } from "./locate.ts";
 import { ts } from "./typescript.ts";
 
 export interface SiteCache {
-  /** Starts a compile over `program`: what the previous one located and still holds is kept. */
-  begin(root: string, program: Program): (call: SourceLocation) => DeclarationSite;
+  /** Starts a compile over `program`: what earlier ones located and still holds is kept. */
+  begin(root: string, program: Program): (call: SourceLocation) => FoundSite;
+}
+
+export interface FoundSite {
+  site: DeclarationSite;
+  /**
+   * Kept from an earlier compile: the very site this cache answered for the same call then, still
+   * holding. A caller that keeps its answers by call (module-session.ts) need not be sent it again.
+   */
+  kept: boolean;
 }
 
 /**
@@ -23,6 +32,8 @@ function reExports(file: SourceFile): boolean {
 }
 
 export function createSiteCache(): SiteCache {
+  // Every call located since the cache last started over: a session's re-check asks only for the
+  // declarations an edit may have changed, and the others are asked again in a later one.
   let sites = new Map<string, LocatedSite>();
   let seen = new Map<string, SourceFile>();
   let seenRoot = "";
@@ -40,15 +51,14 @@ export function createSiteCache(): SiteCache {
       if (root !== seenRoot || added || removed || changed.some(reExports)) sites = new Map();
       seen = now;
       seenRoot = root;
-      const located = new Map<string, LocatedSite>();
-      const previous = sites;
-      sites = located;
+      const known = sites;
       return (call) => {
         const key = callKey(call); // one root per cache (a new root starts over)
-        let site = located.get(key) ?? previous.get(key);
-        if (!site || !stillHolds(site, program)) site = locateDeclarationIn(root, program, call);
-        located.set(key, site);
-        return site.site;
+        const found = known.get(key);
+        if (found && stillHolds(found, program)) return { site: found.site, kept: true };
+        const located = locateDeclarationIn(root, program, call);
+        known.set(key, located);
+        return { site: located.site, kept: false };
       };
     },
   };

@@ -4,15 +4,15 @@ import { parentPort } from "node:worker_threads";
 import type { SourceLocation } from "../diagnostics/diagnostic.ts";
 import { hashText, type CheckInput } from "./check-record.ts";
 import { findComputedImports } from "./computed-imports.ts";
-import type { DeclarationSite } from "./declaration-site.ts";
 import { runawaySite } from "./runaway-site.ts";
-import { createSiteCache } from "./site-cache.ts";
+import { createSiteCache, type FoundSite } from "./site-cache.ts";
 import { PolicyTypeChecker, type TypeCheckerOptions, type TypeCheckRun } from "./type-check.ts";
 
 export type TypeCheckAsk =
   | { kind: "start"; files: string[] }
   | { kind: "diagnostics" }
   | { kind: "locate"; calls: SourceLocation[] }
+  | { kind: "relocate"; calls: SourceLocation[] }
   | { kind: "runaway"; location: SourceLocation }
   | { kind: "inputs" }
   | { kind: "save" };
@@ -30,7 +30,7 @@ export function serveTypeChecks(root: string, options: TypeCheckerOptions = {}):
   const checker = new PolicyTypeChecker(root, options);
   const sites = createSiteCache();
   let run: TypeCheckRun | undefined;
-  let locateSite: ((call: SourceLocation) => DeclarationSite) | undefined;
+  let locateSite: ((call: SourceLocation) => FoundSite) | undefined;
   let saveTimer: NodeJS.Timeout | undefined;
   const current = (): TypeCheckRun => {
     if (!run) throw new Error("no program yet: start() comes first");
@@ -56,7 +56,13 @@ export function serveTypeChecks(root: string, options: TypeCheckerOptions = {}):
         return checker.saveState();
       case "locate":
         locateSite ??= sites.begin(root, current().program);
-        return request.calls.map(locateSite);
+        return request.calls.map((call) => locateSite!(call).site);
+      case "relocate":
+        locateSite ??= sites.begin(root, current().program);
+        return request.calls.map((call) => {
+          const found = locateSite!(call);
+          return found.kept ? null : found.site;
+        });
       case "runaway":
         return runawaySite(root, current().program, request.location);
       case "inputs":

@@ -17,6 +17,11 @@ export interface TypeCheckWorker {
   diagnostics(): Promise<Diagnostic[]>;
   /** Where each declaration the sandbox saw was written (site-cache.ts keeps unchanged ones). */
   locate(calls: readonly SourceLocation[]): Promise<DeclarationSite[]>;
+  /**
+   * As locate, but null for a call whose site is the one answered for it before and still holds (the
+   * caller keeps those by call); only a thread that keeps sites has it.
+   */
+  relocate?(calls: readonly SourceLocation[]): Promise<(DeclarationSite | null)[]>;
   /** A runaway evaluation's sampled position, widened to its loop (runaway-site.ts). */
   runawaySite(location: SourceLocation): Promise<SourceLocation>;
   /** Every file the program read, with the hash of its text (check-record.ts). */
@@ -63,6 +68,7 @@ export function createTypeCheckWorker(root: string, options: TypeCheckerOptions 
     start: (files) => ask({ kind: "start", files: [...files] }),
     diagnostics: () => ask({ kind: "diagnostics" }),
     locate: (calls) => ask({ kind: "locate", calls: [...calls] }),
+    relocate: (calls) => ask({ kind: "relocate", calls: [...calls] }),
     runawaySite: (location) => ask({ kind: "runaway", location }),
     inputs: () => ask({ kind: "inputs" }),
     async dispose() {
