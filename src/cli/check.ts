@@ -51,20 +51,33 @@ export function registerCheck(program: Command): void {
       }
       // Stopped, it ends esbuild's service and the type checker's thread first: killed mid-rebuild,
       // esbuild's process would otherwise report its own broken pipe on the terminal.
-      const stop = () => void session.dispose().catch(() => {}).finally(() => process.exit(0));
+      let stopping = false;
+      const stop = () => {
+        stopping = true;
+        void session.dispose().catch(() => {}).finally(() => process.exit(0));
+      };
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
+      // A check that fails outright (not with diagnostics: the type checker's thread ended, say) is
+      // reported and the watch goes on; one cut short by stopping is not reported at all.
+      const check = async () => {
+        try {
+          await run();
+        } catch (error) {
+          if (!stopping) process.stderr.write(`typemesh: the check failed: ${(error as Error).message}\n`);
+        }
+      };
       // The watcher is armed before the first check (Node's recursive watcher arms itself
       // asynchronously): an edit made while that check runs is checked right after it.
       let running: Promise<unknown> = Promise.resolve();
       watchPolicies(root, () => {
         running = running.then(async () => {
           if (opts.format === "text") process.stdout.write("\nFile change detected. Checking…\n");
-          await run();
+          await check();
         });
       });
       running = running.then(async () => {
-        await run();
+        await check();
         if (opts.format === "text") process.stdout.write(`Watching ${root} for changes (Ctrl-C to stop)\n`);
       });
       await new Promise(() => {});
