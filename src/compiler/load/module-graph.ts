@@ -38,13 +38,15 @@ const GENERATED_EXPORTS = [/^module\.exports = __toCommonJS\(\w+\);$/gm, /\b__re
 const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`))?.length ?? 0;
 
 /**
- * Whether a module names `require`, `module` or `exports` only where esbuild's transform put them. In
- * the sandbox they are its wrapper's parameters; in the bundle they do not exist, so a policy that
- * names them itself (`typeof module`) must be evaluated by the bundle.
+ * Whether a module names `require`, `module` or `exports` only where esbuild's transform put them, and
+ * `arguments` not at all. In the sandbox the first three are its wrapper's parameters (and `arguments`
+ * at the top level its arguments); in the bundle they do not exist, so a policy that names them itself
+ * (`typeof module`) must be evaluated by the bundle.
  */
 function onlyGeneratedCommonJs(code: string, requires: number): boolean {
   const generated = GENERATED_EXPORTS.reduce((sum, pattern) => sum + count(code, pattern), 0);
-  return count(code, /\brequire\b/) === requires && count(code, /\bmodule\b/) === generated && count(code, /\bexports\b/) === generated;
+  return count(code, /\brequire\b/) === requires && count(code, /\bmodule\b/) === generated &&
+    count(code, /\bexports\b/) === generated && count(code, /\barguments\b/) === 0;
 }
 
 export function readModuleText(file: string): string | undefined {

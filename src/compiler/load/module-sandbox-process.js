@@ -142,4 +142,6 @@ process.on("message", (message) => {
   }
   process.send?.({ id, ...reply });
 });
+// The session's process ended (or dropped the channel) without ending this one: nothing left to do.
+process.on("disconnect", () => process.exit(0));
 process.send?.({ ready: true });

@@ -87,11 +87,14 @@ test("edits answered module by module compile as a one-shot compile does; anythi
     assert.equal(step.answeredByModules, false);
     assert.deepEqual(codes(step.result), ["TM0004 checkout.policy.ts:3"]);
 
-    // A module that names the wrapper's CommonJS parameters itself is the bundle's to evaluate.
-    writeFileSync(checkoutFile, `import { writeTimeout } from "./limits";\nvoid writeTimeout;\nexport const wrapped = typeof module;\n${checkout}`);
-    step = await compile();
-    assert.equal(step.answeredByModules, false);
-    assert.match(step.fallback ?? "", /does not transform on its own/);
+    // A module that names the wrapper's CommonJS parameters (or its arguments) itself is the bundle's
+    // to evaluate: there they do not exist.
+    for (const named of ["typeof module", "typeof require", "(function () { return arguments.length; })()"]) {
+      writeFileSync(checkoutFile, `import { writeTimeout } from "./limits";\nvoid writeTimeout;\nexport const wrapped = ${named};\n${checkout}`);
+      step = await compile();
+      assert.equal(step.answeredByModules, false, named);
+      assert.match(step.fallback ?? "", /does not transform on its own/);
+    }
 
     // A policy file added: the bundle answers.
     writeFileSync(checkoutFile, checkout);
