@@ -87,6 +87,17 @@ test("edits answered module by module compile as a one-shot compile does; anythi
     assert.equal(step.answeredByModules, false);
     assert.deepEqual(codes(step.result), ["TM0004 checkout.policy.ts:3"]);
 
+    // Back to modules, then an endless loop: the module sandbox's time limit hands it to the bundle,
+    // whose sandbox names the loop (TM0005).
+    writeFileSync(checkoutFile, `import { writeTimeout } from "./limits";\nvoid writeTimeout;\n${checkout.replace("port: 8080,", "port: 8082,")}`);
+    step = await compile();
+    assert.equal(step.answeredByModules, true, step.fallback);
+    writeFileSync(checkoutFile, `import { writeTimeout } from "./limits";\nvoid writeTimeout;\nlet spin = 0;\nwhile (writeTimeout) spin++;\n${checkout}`);
+    step = await compile();
+    assert.equal(step.answeredByModules, false);
+    assert.match(step.fallback ?? "", /evaluating the changed modules failed/);
+    assert.deepEqual(codes(step.result), ["TM0005 checkout.policy.ts:4"]);
+
     // A module that names the wrapper's CommonJS parameters (or its arguments) itself is the bundle's
     // to evaluate: there they do not exist.
     for (const named of ["typeof module", "typeof require", "(function () { return arguments.length; })()"]) {
