@@ -38,16 +38,20 @@ test("the new space grows up to the cap and no further", () => {
  * loop promotes garbage into it: data held across many scavenges (a slow request's), then dropped, again
  * and again.
  */
-function oldGrowth(budgetMb: number | undefined): number {
+function oldGrowth(bound: { budgetMb: number } | "tuned" | undefined, { cycles = 12, held = 40000 } = {}): number {
+  const flags = JSON.stringify(new URL("./proxy-v8-flags.ts", import.meta.url).href);
+  const setup = bound === undefined ? "" : bound === "tuned"
+    ? `(await import(${flags})).tuneOldGeneration();`
+    : `(await import(${flags})).boundOldGeneration(${bound.budgetMb});`;
   const script = `
     const v8 = await import("node:v8");
     const old = () => v8.getHeapSpaceStatistics().filter((s) => !s.space_name.startsWith("new_")).reduce((sum, s) => sum + s.space_used_size, 0) / 2 ** 20;
-    ${budgetMb === undefined ? "" : `(await import(${JSON.stringify(new URL("./proxy-v8-flags.ts", import.meta.url).href)})).boundOldGeneration(${budgetMb});`}
+    ${setup}
     const turn = (n) => { for (let j = 0; j < n; j++) void { j, t: "y" + j }; return new Promise((resolve) => setImmediate(resolve)); };
     const start = old();
     let largest = start;
-    for (let cycle = 0; cycle < 12; cycle++) {
-      let held = Array.from({ length: 40000 }, (_, i) => ({ i, s: "held" + i + cycle }));
+    for (let cycle = 0; cycle < ${cycles}; cycle++) {
+      let held = Array.from({ length: ${held} }, (_, i) => ({ i, s: "held" + i + cycle }));
       for (let t = 0; t < 60; t++) { await turn(5000); largest = Math.max(largest, old()); }
       held = null;
     }
@@ -59,7 +63,18 @@ test("the old generation grows at most its budget (plus what is alive) past the 
   const free = oldGrowth(undefined);
   // Each cycle holds about 3 MB; V8 alone lets the dropped ones pile up.
   assert.ok(free >= 12, `without a bound the old generation grows by ${free.toFixed(1)} MB, else this test shows nothing`);
-  const bounded = oldGrowth(4);
+  const bounded = oldGrowth({ budgetMb: 4 });
   assert.ok(bounded <= 4 + 6, `bounded at 4 MB, the old generation grew by ${bounded.toFixed(1)} MB`);
   assert.ok(bounded < free - 4, `bounded ${bounded.toFixed(1)} MB against ${free.toFixed(1)} MB free`);
+});
+
+test("V8 tuned at run time to collect early keeps the old generation near what is alive", () => {
+  // Twice the data held per cycle (about 6 MB) and twice the cycles: V8 alone then lets 60-70 MB pile up.
+  const shape = { cycles: 24, held: 80000 };
+  const free = oldGrowth(undefined, shape);
+  assert.ok(free >= 40, `untuned the old generation grows by ${free.toFixed(1)} MB, else this test shows nothing`);
+  // Each next full GC at 20% above what the last left, at least V8's smallest step (8 MB), plus what is held.
+  const tuned = oldGrowth("tuned", shape);
+  assert.ok(tuned <= 8 + 6 + 10, `tuned, the old generation grew by ${tuned.toFixed(1)} MB`);
+  assert.ok(tuned < free / 2, `tuned ${tuned.toFixed(1)} MB against ${free.toFixed(1)} MB untuned`);
 });

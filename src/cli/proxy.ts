@@ -1,7 +1,7 @@
 // typemesh proxy: run a sidecar for one workload.
 import type { Command } from "commander";
 import { parseHostPort, parseNonNegativeInt, parsePort, parsePositiveInt } from "./options.ts";
-import { OLD_GROWTH_BUDGET_MB, setSidecarV8Flags } from "./proxy-v8-flags.ts";
+import { DEFAULT_OLD_GENERATION_BUDGET_MB, setSidecarV8Flags } from "./proxy-v8-flags.ts";
 
 interface Options {
   service: string; version: string; app: { host: string; port: number }; controlPlane: string; host: string;
@@ -25,7 +25,7 @@ export function registerProxy(program: Command): void {
     .option("--join-token <token>", "join token bound to this service (or TYPEMESH_JOIN_TOKEN); later reconnects prove the certificate instead")
     .option("--no-mtls", "a plaintext proxy: no workload certificate, plaintext to and from peers (docs/security.md)")
     .option("--max-view-bytes <n>", "refuse config views larger than this", parsePositiveInt, 16 * 1024 * 1024)
-    .option("--old-generation-budget <MB>", "how far V8's old generation may grow past the last full GC before the proxy asks for one; 0 leaves it to V8 (less CPU at saturation, more memory)", parseNonNegativeInt, OLD_GROWTH_BUDGET_MB)
+    .option("--old-generation-budget <MB>", "force a full GC once V8's old generation has grown this many MB past the last one; 0 (the default) leaves it to V8, tuned to collect early", parseNonNegativeInt, DEFAULT_OLD_GENERATION_BUDGET_MB)
     .addHelpText("after", `
 Deploy with MALLOC_ARENA_MAX=2 in the environment: glibc's default of eight malloc arenas per core keeps
 several MB more resident under load (docs/cli.md, "typemesh proxy").`)
