@@ -101,7 +101,7 @@ export function resolvePlainImport(root: string, importer: string, specifier: st
 
 /** Whether a file is a policy module the allow-list takes as it is: TypeScript, no link, inside. */
 export function isPlainPolicyModule(root: string, file: string): boolean {
-  return entryAt(file) === "file" && POLICY_SOURCE.test(file) && realPath(file) === file && isInside(realPath(root) ?? root, file);
+  return plainPolicyModule(file) === file && isInside(realPath(root) ?? root, file);
 }
 
 /** The modules of typemesh's own that a bundle always holds: not subject to the allow-list. */

@@ -17,6 +17,7 @@ import vm from "node:vm";
 // and removes the global before any policy code runs. Unguessable, like sandbox-process.js's.
 const BOX = `__typemeshModules_${randomUUID().replaceAll("-", "")}`;
 const INPUT = `${BOX}_input`;
+const RESOLVE = `${BOX}_resolve`;
 
 // As in sandbox-process.js: binary buffers allocate outside the heap limit, and policies never need them.
 const REMOVED_GLOBALS = [
@@ -37,8 +38,10 @@ const SETUP = new vm.Script(
 const DRIVER = new vm.Script(`(() => {
   const box = globalThis[${JSON.stringify(BOX)}];
   const input = JSON.parse(globalThis[${JSON.stringify(INPUT)}]);
+  const resolve = JSON.parse(globalThis[${JSON.stringify(RESOLVE)}]);
   delete globalThis[${JSON.stringify(BOX)}];
   delete globalThis[${JSON.stringify(INPUT)}];
+  delete globalThis[${JSON.stringify(RESOLVE)}];
   const { runtime, modules } = box;
   const instances = Object.create(null);
   const owned = Object.create(null);
@@ -57,7 +60,7 @@ const DRIVER = new vm.Script(`(() => {
     instances[id] = module;
     if (running.length > 0) take(running[running.length - 1]);
     running.push(id);
-    const imports = input.resolve[id] ?? {};
+    const imports = resolve[id] ?? {};
     const require = (specifier) => {
       if (specifier === "typemesh") return runtime.typemesh;
       const target = imports[specifier];
@@ -81,20 +84,23 @@ const DRIVER = new vm.Script(`(() => {
 
 /** @type {vm.Script | undefined} */
 let runtime;
-/** @type {Map<string, { hash: string; script: vm.Script }>} */
+/** @type {Map<string, { hash: string; script: vm.Script; imports: Record<string, string> }>} */
 const modules = new Map();
+/** Every module's imports as the driver reads them, made again only after the modules change. */
+let resolveJson;
 let rejected = false;
 process.on("unhandledRejection", () => { rejected = true; });
 
 /** The filename a module's stack frames carry: the host maps it back through the module's source map. */
 const moduleFilename = (id) => `typemesh-module:${id}`;
 
-function compileModule({ id, hash, code }) {
+function compileModule({ id, hash, code, imports }) {
   if (modules.get(id)?.hash === hash) return;
+  resolveJson = undefined;
   // The body on lines of its own (a trailing line comment cannot swallow the closing brace); the
   // offset keeps the reported lines those of esbuild's output, which its source map describes.
   const text = `globalThis[${JSON.stringify(BOX)}].modules[${JSON.stringify(id)}] = function (exports, require, module) {\n${code}\n};`;
-  modules.set(id, { hash, script: new vm.Script(text, { filename: moduleFilename(id), lineOffset: -1 }) });
+  modules.set(id, { hash, imports, script: new vm.Script(text, { filename: moduleFilename(id), lineOffset: -1 }) });
 }
 
 function evaluate({ input, timeoutMs }) {
@@ -107,7 +113,9 @@ function evaluate({ input, timeoutMs }) {
   SETUP.runInContext(context);
   runtime.runInContext(context);
   for (const { script } of modules.values()) script.runInContext(context);
+  resolveJson ??= JSON.stringify(Object.fromEntries([...modules].map(([id, module]) => [id, module.imports])));
   context[INPUT] = input;
+  context[RESOLVE] = resolveJson;
   rejected = false;
   try {
     const result = DRIVER.runInContext(context, { timeout: timeoutMs });
@@ -128,6 +136,7 @@ process.on("message", (message) => {
     } else if (kind === "modules") {
       for (const module of message.modules) compileModule(module);
       for (const gone of message.removed ?? []) modules.delete(gone);
+      resolveJson = undefined;
       reply = { ok: true };
     } else if (kind === "evaluate") {
       const outcome = evaluate(message);

@@ -12,13 +12,13 @@ export interface CompiledModule {
   hash: string;
   /** esbuild's CommonJS transform of the module. */
   code: string;
+  /** Each import's specifier → the id of the module it resolves to (kept with the module). */
+  imports: Record<string, string>;
 }
 
 export interface EvaluationInput {
   /** Loaded in order, as the bundle's entry imports them. */
   entries: string[];
-  /** Per module, each import's specifier → the module it resolves to. */
-  resolve: Record<string, Record<string, string>>;
   /** Modules whose declarations are described (JSON); of the others only the count comes back. */
   describe: string[];
   /** Of those, the modules whose declarations' stacks are needed (where the calls are is not known). */

@@ -22,7 +22,7 @@ import { callKey, type DeclarationSite } from "./declaration-site.ts";
 import { DEFAULT_EVAL_TIMEOUT_MS } from "./evaluate.ts";
 import { importersOf, moduleFrame, readModuleGraph, readModuleText, transformModule, withImporters, type PolicyModule } from "./module-graph.ts";
 import { moduleRuntime, RUNTIME_GLOBAL } from "./module-runtime.ts";
-import { startModuleSandbox, type ModuleSandbox } from "./module-sandbox.ts";
+import { startModuleSandbox, type CompiledModule, type ModuleSandbox } from "./module-sandbox.ts";
 import type { PolicyGraph } from "./policy-graph.ts";
 import { relativePolicyPath } from "./policy-files.ts";
 
@@ -81,6 +81,9 @@ export interface ModuleSession {
   dispose(): void;
 }
 
+/** What the sandbox process keeps of a module. */
+const compiledOf = ({ id, hash, code, imports }: PolicyModule): CompiledModule => ({ id, hash, code, imports });
+
 interface DescribedDeclaration {
   kind: DeclarationKind;
   stack: string;
@@ -129,14 +132,12 @@ export function createModuleSession(): ModuleSession {
     const started = startModuleSandbox();
     sandbox = started;
     await started.runtime(await moduleRuntime(), RUNTIME_GLOBAL);
-    await started.modules([...modules].map(({ id, hash, code }) => ({ id, hash, code })));
+    await started.modules([...modules].map(compiledOf));
     return started;
   };
 
-  const evaluate = async (box: ModuleSandbox, root: string, entries: readonly string[], modules: ReadonlyMap<string, PolicyModule>, describe: readonly string[], stacks: readonly string[], timeoutMs: number) => {
-    const resolve: Record<string, Record<string, string>> = {};
-    for (const module of modules.values()) resolve[module.id] = module.imports;
-    const report = await box.evaluate({ entries: entries.map((file) => relativePolicyPath(root, file)), resolve, describe: [...describe], stacks: [...stacks] }, timeoutMs);
+  const evaluate = async (box: ModuleSandbox, root: string, entries: readonly string[], describe: readonly string[], stacks: readonly string[], timeoutMs: number) => {
+    const report = await box.evaluate({ entries: entries.map((file) => relativePolicyPath(root, file)), describe: [...describe], stacks: [...stacks] }, timeoutMs);
     return report.ok ? readReport(report.result, describe) : undefined;
   };
 
@@ -154,7 +155,7 @@ export function createModuleSession(): ModuleSession {
     const box = await freshSandbox(modules.values()).catch(() => undefined);
     if (!box) return fail("the module sandbox did not start");
     const ids = [...modules.keys()];
-    const report = await evaluate(box, root, files, modules, ids, ids, DEFAULT_EVAL_TIMEOUT_MS);
+    const report = await evaluate(box, root, files, ids, ids, DEFAULT_EVAL_TIMEOUT_MS);
     if (!report) return fail("evaluating module by module failed");
     // The same declarations, of each kind in the same order, as the bundle gave: then the graph's
     // objects are this evaluation's, module by module.
@@ -219,10 +220,10 @@ export function createModuleSession(): ModuleSession {
           if (changed.length > 0) {
             const box = sandbox?.alive ? sandbox : await freshSandbox(known.modules.values()).catch(() => undefined);
             if (!box) return fallback("the module sandbox did not start");
-            const sent = await box.modules(changed.map(({ id, hash, code }) => ({ id, hash, code }))).then(() => true, () => false);
+            const sent = await box.modules(changed.map(compiledOf)).then(() => true, () => false);
             if (!sent) return fallback("a changed module does not compile");
             const ids = [...describe];
-            const report = await evaluate(box, root, known.entries, modules, ids, changed.map((m) => m.id), timeoutMs);
+            const report = await evaluate(box, root, known.entries, ids, changed.map((m) => m.id), timeoutMs);
             if (!report) return fallback("evaluating the changed modules failed");
             if (!isDeepStrictEqual(report.completed, known.order)) return fallback("modules evaluated in another order");
             for (const id of known.order) {
