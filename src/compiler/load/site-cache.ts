@@ -12,6 +12,8 @@ import { ts } from "./typescript.ts";
 export interface SiteCache {
   /** Starts a compile over `program`: what earlier ones located and still holds is kept. */
   begin(root: string, program: Program): (call: SourceLocation) => FoundSite;
+  /** How many located sites are kept now. */
+  readonly size: number;
 }
 
 export interface FoundSite {
@@ -49,6 +51,10 @@ export function createSiteCache(): SiteCache {
       const changed = [...now.values()].filter((file) => seen.get(file.fileName) !== file);
       // A file added or removed can change what an import resolves to: start over then.
       if (root !== seenRoot || added || removed || changed.some(reExports)) sites = new Map();
+      // A site read from a file that changed is never answered again as it is: its call is located
+      // anew when asked. Dropping it now keeps a long session's cache to the declarations there are
+      // (an edit that moves a declaration leaves its old position behind, which nobody asks for again).
+      else if (changed.length > 0) for (const [key, located] of sites) if (!stillHolds(located, program)) sites.delete(key);
       seen = now;
       seenRoot = root;
       const known = sites;
@@ -60,6 +66,9 @@ export function createSiteCache(): SiteCache {
         known.set(key, located);
         return { site: located.site, kept: false };
       };
+    },
+    get size() {
+      return sites.size;
     },
   };
 }
