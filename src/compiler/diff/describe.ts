@@ -64,26 +64,40 @@ export function describeWorstCase(route: RouteIR): string {
   return ms === undefined ? "unbounded" : formatDuration(ms);
 }
 
-export function describeFault(fault: FaultIR | undefined): string {
-  if (!fault) return "none";
+/** What a fault injects, or undefined for none. */
+export function faultText(fault: FaultIR | undefined): string | undefined {
+  if (!fault) return undefined;
   return [
     ...(fault.delay ? [`delay ${formatDuration(fault.delay.fixedMs)} for ${fault.delay.percent}%`] : []),
     ...(fault.abort ? [`abort ${fault.abort.status} for ${fault.abort.percent}%`] : []),
-  ].join(", ") || "none";
+  ].join(", ") || undefined;
+}
+
+export function describeFault(fault: FaultIR | undefined): string {
+  return faultText(fault) ?? "none";
+}
+
+/** Where a mirror copies to, or undefined for none. */
+export function mirrorText(mirror: MirrorIR | undefined): string | undefined {
+  return mirror && `${mirror.percent}% to ${mirror.service}${mirror.version ? ` ${mirror.version}` : ""}`;
 }
 
 export function describeMirror(mirror: MirrorIR | undefined): string {
-  if (!mirror) return "none";
-  return `${mirror.percent}% to ${mirror.service}${mirror.version ? ` ${mirror.version}` : ""}`;
+  return mirrorText(mirror) ?? "none";
 }
 
-export function describeHeaders(route: RouteIR): string {
+/** A route's header changes, one per entry: request side, then response side. */
+export function headerChangeList(route: RouteIR): string[] {
   const side = (label: string, h: RouteIR["requestHeaders"]) => h ? [
     ...Object.entries(h.set).map(([k, v]) => `${label} set ${k}: ${v}`),
     ...Object.entries(h.add).map(([k, v]) => `${label} add ${k}: ${v}`),
     ...h.remove.map((k) => `${label} remove ${k}`),
   ] : [];
-  return [...side("request", route.requestHeaders), ...side("response", route.responseHeaders)].join("; ") || "none";
+  return [...side("request", route.requestHeaders), ...side("response", route.responseHeaders)];
+}
+
+export function describeHeaders(route: RouteIR): string {
+  return headerChangeList(route).join("; ") || "none";
 }
 
 /** Methods a route may carry: undefined means any method. */

@@ -1,64 +1,20 @@
-// Route parts written out for the service view, in the words `typemesh simulate` and plan use.
-import type { FaultIR, MatchIR, MirrorIR, RetryIR, RouteIR, ServiceIR, StringMatchIR, ValueMatchIR } from "../../../compiler/ir/schema.ts";
+// Route parts written out for the service view, in the words `typemesh simulate` and plan use: the
+// shared phrases are the impact report's own (compiler/diff/describe.ts); a service's breaker and
+// limits are written out only here.
+import type { RouteIR, ServiceIR } from "../../../compiler/ir/schema.ts";
+import { describeMatch, describeRetries, faultText, headerChangeList, mirrorText } from "../../../compiler/diff/describe.ts";
 import { formatDuration } from "../../../compiler/units.ts";
 
-function value(m: StringMatchIR | ValueMatchIR): string {
-  switch (m.kind) {
-    case "exact": return `= ${m.value}`;
-    case "prefix": return `starts with ${m.value}`;
-    case "regex": return `~ /${m.value}/`;
-    case "present": return "present";
-  }
-}
-
-function path(m: StringMatchIR): string {
-  switch (m.kind) {
-    case "exact": return m.value;
-    case "prefix": return `${m.value}*`;
-    case "regex": return `~/${m.value}/`;
-  }
-}
-
-export function describeMatch(match: MatchIR): string {
-  const parts = [
-    ...(match.methods ? [match.methods.join("|")] : []),
-    ...(match.path ? [path(match.path)] : []),
-    ...match.headers.map((x) => `header ${x.name} ${value(x.match)}`),
-    ...match.query.map((x) => `query ${x.name} ${value(x.match)}`),
-  ];
-  return parts.length === 0 ? "any request" : parts.join(" ");
-}
+export { describeRetries };
 
 export function describeMatches(route: RouteIR): string[] {
   return route.matches.length === 0 ? ["every request (catch-all)"] : route.matches.map(describeMatch);
 }
 
-export function describeRetries(retries: RetryIR | undefined): string {
-  if (!retries || retries.attempts === 0) return "none";
-  const perTry = retries.perTryTimeoutMs === undefined ? "" : ` × ${formatDuration(retries.perTryTimeoutMs)}`;
-  const on = [...retries.retryOn, ...retries.retryOnStatus.map(String)].join(", ");
-  return `${retries.attempts}${perTry} on ${on}${retries.retryNonIdempotent ? " (incl. POST/PATCH)" : ""}`;
-}
-
-export function describeFault(fault: FaultIR | undefined): string | undefined {
-  if (!fault) return undefined;
-  return [
-    ...(fault.delay ? [`delay ${formatDuration(fault.delay.fixedMs)} for ${fault.delay.percent}%`] : []),
-    ...(fault.abort ? [`abort ${fault.abort.status} for ${fault.abort.percent}%`] : []),
-  ].join(", ");
-}
-
-export function describeMirror(mirror: MirrorIR | undefined): string | undefined {
-  return mirror && `mirror ${mirror.percent}% to ${mirror.service}${mirror.version ? ` ${mirror.version}` : ""}`;
-}
-
-export function describeHeaders(route: RouteIR): string[] {
-  const side = (label: string, changes: RouteIR["requestHeaders"]) => changes ? [
-    ...Object.entries(changes.set).map(([k, v]) => `${label} set ${k}: ${v}`),
-    ...Object.entries(changes.add).map(([k, v]) => `${label} add ${k}: ${v}`),
-    ...changes.remove.map((k) => `${label} remove ${k}`),
-  ] : [];
-  return [...side("request", route.requestHeaders), ...side("response", route.responseHeaders)];
+/** The rest of a route's behaviour, one phrase each: fault, mirror, header changes. */
+export function describeExtras(route: RouteIR): string[] {
+  const mirror = mirrorText(route.mirror);
+  return [faultText(route.fault), mirror && `mirror ${mirror}`, ...headerChangeList(route)].filter((x): x is string => x !== undefined);
 }
 
 export function describeBreaker(service: ServiceIR): string | undefined {

@@ -6,7 +6,7 @@ import { applyRollouts } from "../../../control-plane/rollouts/overrides.ts";
 import type { Rollout } from "../../../control-plane/rollouts/rollout.ts";
 import type { EdgeTraffic } from "../../../control-plane/traffic-store.ts";
 import { callersOf, PLAINTEXT, serviceOfProxy } from "../authz.ts";
-import { describeBreaker, describeFault, describeHeaders, describeLimits, describeMatches, describeMirror, describeRetries } from "../describe.ts";
+import { describeBreaker, describeExtras, describeLimits, describeMatches, describeRetries } from "../describe.ts";
 import { h, type Child } from "../dom.ts";
 import { formatDuration, millis, rate, share } from "../format.ts";
 import { ejectedOf } from "../proxy-extras.ts";
@@ -55,7 +55,7 @@ function routes(service: ServiceIR, declared: ServiceIR): Child {
     h("caption", {}, "Routes in match order: the first that matches wins"),
     h("thead", {}, h("tr", {}, ["#", "Route", "Matches", "Split", "Timeout", "Retries", "Also", "Declared at"].map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", {}, service.routes.map((route, i) => {
-      const also = [describeFault(route.fault), describeMirror(route.mirror), ...describeHeaders(route)].filter((x): x is string => Boolean(x));
+      const also = describeExtras(route);
       return h("tr", { "data-route": route.name },
         h("td", { class: "num" }, String(i + 1)),
         h("th", { scope: "row" }, route.name),
