@@ -119,18 +119,7 @@ export function send(port: number, host: string, options: SendOptions = {}): Pro
   });
 }
 
-/** Runs `task` `count` times with at most `concurrency` at once. */
-export async function inParallel<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, async () => {
-    while (next < count) {
-      const i = next++;
-      results[i] = await task(i);
-    }
-  }));
-  return results;
-}
+export { inParallel } from "../../support/in-parallel.ts";
 
 export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, limitMs: number, what: () => string): Promise<T> {
   const deadline = Date.now() + limitMs;
