@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   const allRows: Row[] = [
     { name: "direct to the upstream", target: { url: `http://127.0.0.1:${upstreamPort}/api/items` } },
     ...(haproxyPort ? [{ name: "HAProxy", target: { url: `http://127.0.0.1:${haproxyPort}/api/items` } }] : []),
-    { name: "reference: bare Node.js proxy (node:http + undici pool, nothing else)", target: { url: `http://127.0.0.1:${barePort}/api/items` } },
+    { name: "reference: bare Node.js proxy (node:http + undici dispatch(), nothing else)", target: { url: `http://127.0.0.1:${barePort}/api/items` } },
     { name: "one proxy: outbound (route, split, balance, pool)", target: { url: `http://127.0.0.1:${clientPorts.outbound}/api/items`, host: "direct.bench" } },
     { name: "one proxy: outbound, every resilience layer on (none triggering)", target: { url: `http://127.0.0.1:${clientPorts.outbound}/api/items`, host: "resilient.bench" } },
     { name: "one proxy: inbound in front of the app", target: { url: `http://127.0.0.1:${serverPorts.inbound}/api/items` } },
