@@ -11,6 +11,7 @@ import * as esbuild from "esbuild";
 import type { SourceLocation } from "../diagnostics/diagnostic.ts";
 import { isPlainPolicyModule, resolvePlainImport } from "./bundle.ts";
 import { relativePolicyPath } from "./policy-files.ts";
+import type { TransformCache } from "./transform-cache.ts";
 
 export interface PolicyModule {
   /** Path relative to the policies directory, with "/": the module's name in the sandbox and its stacks. */
@@ -57,21 +58,36 @@ export function readModuleText(file: string): string | undefined {
   }
 }
 
-/** Transforms and resolves one module; undefined when the bundle has to decide (see above). */
-export async function transformModule(root: string, file: string, text: string): Promise<PolicyModule | undefined> {
-  if (!isPlainPolicyModule(root, file)) return undefined;
-  const id = relativePolicyPath(root, file);
+const TRANSFORM_OPTIONS = {
+  loader: "ts", format: "cjs", target: "es2022", platform: "neutral", sourcemap: "external", sourcesContent: false, logLevel: "silent",
+} as const satisfies esbuild.TransformOptions;
+
+/** What a transform cache's entries depend on besides a module's name and text (transform-cache.ts). */
+export const TRANSFORMS_MADE_BY = `esbuild ${esbuild.version} ${JSON.stringify(TRANSFORM_OPTIONS)}`;
+
+/** esbuild's transform of one module, or undefined if it fails or warns. */
+async function transformed(id: string, text: string, cache: TransformCache | undefined): Promise<{ code: string; map: string } | undefined> {
+  const known = cache?.get(id, text);
+  if (known) return known;
   let result: esbuild.TransformResult;
   try {
-    result = await esbuild.transform(text, {
-      loader: "ts", format: "cjs", target: "es2022", platform: "neutral", sourcemap: "external",
-      sourcefile: id, sourcesContent: false, logLevel: "silent",
-    });
+    result = await esbuild.transform(text, { ...TRANSFORM_OPTIONS, sourcefile: id });
   } catch {
     return undefined;
   }
   // A warning can be a difference from the bundle (import.meta, a direct eval): leave it to the bundle.
   if (result.warnings.length > 0) return undefined;
+  const made = { code: result.code, map: result.map };
+  cache?.set(id, text, made);
+  return made;
+}
+
+/** Transforms and resolves one module; undefined when the bundle has to decide (see above). */
+export async function transformModule(root: string, file: string, text: string, cache?: TransformCache): Promise<PolicyModule | undefined> {
+  if (!isPlainPolicyModule(root, file)) return undefined;
+  const id = relativePolicyPath(root, file);
+  const result = await transformed(id, text, cache);
+  if (!result) return undefined;
   const specifiers: string[] = [];
   const imports: Record<string, string> = {};
   for (const match of result.code.matchAll(REQUIRE)) {
@@ -88,13 +104,13 @@ export async function transformModule(root: string, file: string, text: string):
 }
 
 /** Every module the entries reach through their imports, transformed; undefined if any cannot be. */
-export async function readModuleGraph(root: string, entries: readonly string[]): Promise<Map<string, PolicyModule> | undefined> {
+export async function readModuleGraph(root: string, entries: readonly string[], cache?: TransformCache): Promise<Map<string, PolicyModule> | undefined> {
   const modules = new Map<string, PolicyModule>();
   let frontier = [...entries];
   while (frontier.length > 0) {
     const read = await Promise.all(frontier.map(async (file) => {
       const text = readModuleText(file);
-      return text === undefined ? undefined : transformModule(root, file, text);
+      return text === undefined ? undefined : transformModule(root, file, text, cache);
     }));
     if (read.some((m) => m === undefined)) return undefined;
     for (const module of read as PolicyModule[]) modules.set(module.id, module);

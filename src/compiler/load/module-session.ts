@@ -20,7 +20,8 @@ import type { SourceLocation } from "../diagnostics/diagnostic.ts";
 import { hashText, type CheckInput } from "./check-record.ts";
 import { callKey, type DeclarationSite } from "./declaration-site.ts";
 import { DEFAULT_EVAL_TIMEOUT_MS } from "./evaluate.ts";
-import { importersOf, moduleFrame, readModuleGraph, readModuleText, transformModule, withImporters, type PolicyModule } from "./module-graph.ts";
+import { importersOf, moduleFrame, readModuleGraph, readModuleText, transformModule, TRANSFORMS_MADE_BY, withImporters, type PolicyModule } from "./module-graph.ts";
+import { openTransformCache } from "./transform-cache.ts";
 import { moduleRuntime, RUNTIME_GLOBAL } from "./module-runtime.ts";
 import { startModuleSandbox, type CompiledModule, type ModuleSandbox } from "./module-sandbox.ts";
 import type { PolicyGraph } from "./policy-graph.ts";
@@ -112,7 +113,13 @@ function readReport(text: string, describe: readonly string[]): { completed: str
   }
 }
 
-export function createModuleSession(): ModuleSession {
+export interface ModuleSessionOptions {
+  /** Where esbuild's transforms are kept between sessions (transform-cache.ts); in memory only without. */
+  transformCacheFile?: string;
+}
+
+export function createModuleSession(options: ModuleSessionOptions = {}): ModuleSession {
+  const transforms = openTransformCache(options.transformCacheFile, TRANSFORMS_MADE_BY);
   let state: State | undefined;
   let sandbox: ModuleSandbox | undefined;
   let priming: Promise<void> = Promise.resolve();
@@ -143,8 +150,12 @@ export function createModuleSession(): ModuleSession {
 
   const prime = async (root: string, files: readonly string[], graph: PolicyGraph, inputs: Promise<CheckInput[]>): Promise<void> => {
     state = undefined;
-    const modules = await readModuleGraph(root, files);
-    const fail = (why: string) => { primeFailure = why; };
+    const modules = await readModuleGraph(root, files, transforms);
+    const fail = (why: string) => {
+      primeFailure = why;
+      // A transform kept from an earlier session may be what failed: the next priming makes them anew.
+      transforms.forget();
+    };
     if (!modules) return fail("a module is not one the module sandbox takes as it is");
     // The graph's sites are those of the texts the full load read. A file saved again since then would
     // be taken here with sites of its earlier text, so every module must be what the program read.
@@ -179,6 +190,8 @@ export function createModuleSession(): ModuleSession {
     }
     if (queues.service.length > 0 || queues.mesh.length > 0) return fail("module-by-module evaluation differs from the bundle's");
     state = { root, entries: [...files], modules, importers: importersOf(modules), order: report.completed, declarations, sites };
+    // Kept for the next session's priming only once this one's stood (written when it differs).
+    transforms.save();
   };
 
   return {
@@ -203,7 +216,7 @@ export function createModuleSession(): ModuleSession {
         const text = readModuleText(module.file);
         if (text === undefined) return fallback(`${module.id} cannot be read`);
         if (text === module.text) continue;
-        const next = await transformModule(root, module.file, text);
+        const next = await transformModule(root, module.file, text, transforms);
         if (!next) return fallback(`${module.id} does not transform on its own`);
         if (!isDeepStrictEqual(next.specifiers, module.specifiers) || !isDeepStrictEqual(next.imports, module.imports)) {
           return fallback(`${module.id} changed its imports`);
@@ -241,6 +254,7 @@ export function createModuleSession(): ModuleSession {
       };
     },
     dispose() {
+      if (!disposed && state) transforms.save(); // with the transforms of this session's edits
       disposed = true;
       sandbox?.dispose();
       sandbox = undefined;

@@ -26,8 +26,9 @@ export function typeCheckStateFile(root: string, env: NodeJS.ProcessEnv = proces
 
 /**
  * Writes a state file whole or not at all (two checks of one directory may finish together), and keeps
- * the directory to KEPT files of its kind (.tsbuildinfo; check-record.ts's .check.json). A cache that
- * cannot be written costs only the next check's time.
+ * the directory to KEPT files of its kind, by extension (.tsbuildinfo; .json for check-record.ts's
+ * records and transform-cache.ts's transforms together). A cache that cannot be written costs only the
+ * next check's time.
  */
 export function saveTypeCheckState(file: string, text: string): void {
   try {
