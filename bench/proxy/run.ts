@@ -1,11 +1,12 @@
 // bench/proxy: one run on loopback, four ways to reach the same upstream: directly; through one
 // typemesh proxy (the caller's outbound listener, and separately an inbound listener in front of the
-// app); through a sidecar pair (outbound → mTLS → inbound); through HAProxy, the reference. Latency at a
+// app); through a sidecar pair (outbound → mTLS → inbound, and the same pair in plaintext from a second
+// caller started with --no-mtls, issue 5); through HAProxy, the reference. Latency at a
 // fixed 1,000 rps sent open loop (paced.ts; added = minus direct's), throughput at saturation
 // (autocannon), and each proxy's RSS (every proxy is a child process started by the CLI).
 //
 //   node --import tsx bench/proxy/run.ts [--seconds 10] [--rate 1000] [--connections 32] [--json out.json]
-//                                        [--cpu-prof DIR]   (profiles of both proxies, written at exit)
+//                                        [--cpu-prof DIR]   (profiles of the sidecars, written at exit)
 //                                        [--rounds 3]       (every row measured once per round, rows in turn; medians)
 //                                        [--layer-rounds 3] (resilience layers vs routing alone, layer-cost.ts; 0: none)
 //                                        [--only REGEX]    (only the rows whose name matches REGEX, e.g. "HAProxy|bare|outbound")
@@ -81,12 +82,19 @@ async function main(): Promise<void> {
   const nodeFlags = args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(args["cpu-prof"])] : [];
   const server = startBenchProxy(mesh, children, "bench-upstream", "bench/upstream", `127.0.0.1:${upstreamPort}`, { nodeFlags });
   const client = startBenchProxy(mesh, children, "bench-client", "bench/client", "127.0.0.1:9", { nodeFlags });
+  // The same caller without mTLS (issue 5: the pair with mTLS beside plaintext): the callee's inbound is
+  // permissive, so it takes both.
+  const plainClient = startBenchProxy(mesh, children, "bench-client-plain", "bench/client", "127.0.0.1:9", { nodeFlags, args: ["--no-mtls"] });
   const serverPorts = await proxyPorts(server);
   const clientPorts = await proxyPorts(client);
+  const plainClientPorts = await proxyPorts(plainClient);
   direct = await registerApp(controlPlane, upstreamPort, "bench/direct");
   resilient = await registerApp(controlPlane, upstreamPort, "bench/resilient");
   // Ready: certificates issued, and the caller's view knows both destinations (bench/upstream over mTLS).
-  await until("the proxies to be ready", async () => (await get(serverPorts.admin, "/ready")).status === 200 && (await get(clientPorts.admin, "/ready")).status === 200);
+  await until("the proxies to be ready", async () => {
+    for (const ports of [serverPorts, clientPorts, plainClientPorts]) if ((await get(ports.admin, "/ready")).status !== 200) return false;
+    return true;
+  });
   await until("the caller to know both destinations", async () => {
     const dump = JSON.parse((await get(clientPorts.admin, "/config_dump")).body) as { view?: { endpoints: Record<string, { identity?: string }[]> } };
     return dump.view?.endpoints["bench/direct"]?.length === 1 && dump.view.endpoints["bench/resilient"]?.length === 1 && dump.view.endpoints["bench/upstream"]?.[0]?.identity !== undefined;
@@ -118,6 +126,7 @@ async function main(): Promise<void> {
     { name: "one proxy: outbound (route, split, balance, pool)", target: { url: `http://127.0.0.1:${clientPorts.outbound}/api/items`, host: "direct.bench" } },
     { name: "one proxy: outbound, every resilience layer on (none triggering)", target: { url: `http://127.0.0.1:${clientPorts.outbound}/api/items`, host: "resilient.bench" } },
     { name: "one proxy: inbound in front of the app", target: { url: `http://127.0.0.1:${serverPorts.inbound}/api/items` } },
+    { name: "sidecar pair: outbound → plaintext → inbound", target: { url: `http://127.0.0.1:${plainClientPorts.outbound}/api/items`, host: "upstream.bench" } },
     { name: "sidecar pair: outbound → mTLS → inbound", target: { url: `http://127.0.0.1:${clientPorts.outbound}/api/items`, host: "upstream.bench" } },
   ];
   const only = args.only === undefined ? undefined : new RegExp(args.only);
@@ -152,7 +161,7 @@ async function main(): Promise<void> {
     ? await layerCost(allRows.find((r) => r.target.host === "direct.bench")!.target, allRows.find((r) => r.target.host === "resilient.bench")!.target,
       SECONDS, CONNECTIONS, rounds, (line) => process.stdout.write(`  ${line}\n`))
     : undefined;
-  const memory = { client: memoryOf(client.process.pid), server: memoryOf(server.process.pid), haproxy: haproxyPort ? memoryOf(children.find((c) => c.name === "haproxy")?.process.pid) : undefined, bare: memoryOf(bare.process.pid) };
+  const memory = { client: memoryOf(client.process.pid), server: memoryOf(server.process.pid), plainClient: memoryOf(plainClient.process.pid), haproxy: haproxyPort ? memoryOf(children.find((c) => c.name === "haproxy")?.process.pid) : undefined, bare: memoryOf(bare.process.pid) };
   const report = render(rows, memory, missing, layers);
   process.stdout.write(`\n${report}\n`);
   if (args.json) {
@@ -198,16 +207,24 @@ function render(rows: Row[], memory: Record<string, { rssMb: number; peakMb: num
   }
   const verdict = (ok: boolean | undefined) => (ok === undefined ? "NOT MEASURED" : ok ? "met" : "MISSED");
   const singles = rows.filter((r) => r.name.startsWith("one proxy"));
-  const pair = rows.find((r) => r.name.startsWith("sidecar pair"));
+  const pair = rows.find((r) => r.name.startsWith("sidecar pair") && r.name.includes("mTLS"));
+  const plainPair = rows.find((r) => r.name.startsWith("sidecar pair") && r.name.includes("plaintext"));
   const worstSingle = Math.min(...singles.map((r) => r.saturation!.rps));
   const addedP99 = pair ? pair.latency!.p99 - direct.p99 : NaN;
-  const peaks = [memory.client, memory.server].map((m) => m?.peakMb ?? NaN);
+  const sidecars = [["caller", memory.client], ["callee", memory.server], ["plaintext caller", memory.plainClient]] as const;
+  const peaks = sidecars.map(([, m]) => m?.peakMb ?? NaN);
   lines.push("", "| target | measured | |", "|---|---|---|");
   // --only may leave out HAProxy, the single proxies or the pair: their targets are then not measured.
   const measured = haproxy && singles.length > 0;
   lines.push(`| one proxy ≥ 0.6× HAProxy's throughput | ${measured ? `${(worstSingle / haproxy.rps).toFixed(2)}× (the slower single-proxy path)` : haproxyMissing ?? "not in this run (--only)"} | ${verdict(measured ? worstSingle >= 0.6 * haproxy.rps : undefined)} |`);
   lines.push(`| a sidecar pair adds ≤ 1 ms p99 at ${RATE} rps | ${pair ? ms(addedP99) : "not in this run (--only)"} | ${verdict(pair ? addedP99 <= 1 : undefined)} |`);
-  lines.push(`| ≤ 80 MB RSS per proxy | peak ${peaks.map((p) => `${p.toFixed(1)} MB`).join(" (caller), ")} (callee)${memory.haproxy ? `; HAProxy ${memory.haproxy.peakMb.toFixed(1)} MB` : ""}${memory.bare ? `; bare Node.js proxy ${memory.bare.peakMb.toFixed(1)} MB` : ""} | ${verdict(Math.max(...peaks) <= 80)} |`);
+  if (pair && plainPair) {
+    const ratio = pair.saturation!.rps / plainPair.saturation!.rps;
+    const mtlsP99 = pair.latency!.p99 - plainPair.latency!.p99;
+    lines.push(`| mTLS keeps ≥ 0.8× plaintext throughput (sidecar pair) | ${ratio.toFixed(2)}× (${Math.round(pair.saturation!.rps)} vs ${Math.round(plainPair.saturation!.rps)} req/s) | ${verdict(ratio >= 0.8)} |`);
+    lines.push(`| mTLS adds ≤ 0.5 ms p99 at ${RATE} rps (sidecar pair) | ${ms(mtlsP99)} | ${verdict(mtlsP99 <= 0.5)} |`);
+  }
+  lines.push(`| ≤ 80 MB RSS per proxy | peak ${sidecars.map(([name, m]) => `${(m?.peakMb ?? NaN).toFixed(1)} MB (${name})`).join(", ")}${memory.haproxy ? `; HAProxy ${memory.haproxy.peakMb.toFixed(1)} MB` : ""}${memory.bare ? `; bare Node.js proxy ${memory.bare.peakMb.toFixed(1)} MB` : ""} | ${verdict(Math.max(...peaks) <= 80)} |`);
   if (layers) lines.push(layerCostTarget(layers));
   return lines.join("\n");
 }
