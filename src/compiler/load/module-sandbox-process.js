@@ -96,7 +96,6 @@ const moduleFilename = (id) => `typemesh-module:${id}`;
 
 function compileModule({ id, hash, code, imports }) {
   if (modules.get(id)?.hash === hash) return;
-  resolveJson = undefined;
   // The body on lines of its own (a trailing line comment cannot swallow the closing brace); the
   // offset keeps the reported lines those of esbuild's output, which its source map describes.
   const text = `globalThis[${JSON.stringify(BOX)}].modules[${JSON.stringify(id)}] = function (exports, require, module) {\n${code}\n};`;

@@ -151,9 +151,12 @@ export function createModuleSession(options: ModuleSessionOptions = {}): ModuleS
   const prime = async (root: string, files: readonly string[], graph: PolicyGraph, inputs: Promise<CheckInput[]>): Promise<void> => {
     state = undefined;
     const modules = await readModuleGraph(root, files, transforms);
-    const fail = (why: string) => {
-      primeFailure = why;
-      // A transform kept from an earlier session may be what failed: the next priming makes them anew.
+    const fail = (why: string) => { primeFailure = why; };
+    // Once the transformed code has run, a transform kept from an earlier session may be what failed:
+    // the next priming makes them anew. (A file saved during the load, or a module the sandbox refuses,
+    // says nothing against the cache, and keeps it.)
+    const failRunning = (why: string) => {
+      fail(why);
       transforms.forget();
     };
     if (!modules) return fail("a module is not one the module sandbox takes as it is");
@@ -167,7 +170,7 @@ export function createModuleSession(options: ModuleSessionOptions = {}): ModuleS
     if (!box) return fail("the module sandbox did not start");
     const ids = [...modules.keys()];
     const report = await evaluate(box, root, files, ids, ids, DEFAULT_EVAL_TIMEOUT_MS);
-    if (!report) return fail("evaluating module by module failed");
+    if (!report) return failRunning("evaluating module by module failed");
     // The same declarations, of each kind in the same order, as the bundle gave: then the graph's
     // objects are this evaluation's, module by module.
     const queues = { service: [...graph.services], mesh: [...graph.meshes] };
@@ -179,8 +182,8 @@ export function createModuleSession(options: ModuleSessionOptions = {}): ModuleS
         const taken = queues[d.kind].shift();
         const json = JSON.stringify(d.spec);
         const call = moduleFrame(d.stack, modules);
-        if (!taken || JSON.stringify(taken.spec) !== json) return fail("module-by-module evaluation differs from the bundle's");
-        if (!call) return fail(`a declaration of ${id} has no call site in its stack`);
+        if (!taken || JSON.stringify(taken.spec) !== json) return failRunning("module-by-module evaluation differs from the bundle's");
+        if (!call) return failRunning(`a declaration of ${id} has no call site in its stack`);
         // The bundle's source map may place the call a column apart: the type checker then has no site
         // kept for this key, and answers it in full the first time it is asked.
         sites.set(callKey(call), taken.site);
@@ -188,7 +191,7 @@ export function createModuleSession(options: ModuleSessionOptions = {}): ModuleS
       }
       declarations.set(id, known);
     }
-    if (queues.service.length > 0 || queues.mesh.length > 0) return fail("module-by-module evaluation differs from the bundle's");
+    if (queues.service.length > 0 || queues.mesh.length > 0) return failRunning("module-by-module evaluation differs from the bundle's");
     state = { root, entries: [...files], modules, importers: importersOf(modules), order: report.completed, declarations, sites };
     // Kept for the next session's priming only once this one's stood (written when it differs).
     transforms.save();

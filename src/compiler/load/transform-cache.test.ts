@@ -93,5 +93,14 @@ test("a session primes from the transforms an earlier one saved; a cached transf
   assert.match(lied.by === "bundle" ? lied.why : "", /differs from the bundle/);
   // The failed priming dropped the cache, so the next session transforms anew and answers again.
   assert.deepEqual(await session(), { by: "modules" });
-  assert.doesNotMatch(readFileSync(file, "utf8"), /port: 8081/);
+  const rebuilt = readFileSync(file, "utf8");
+  assert.doesNotMatch(rebuilt, /port: 8081/);
+
+  // A module the sandbox refuses says nothing against the cache: it stays as it was for the next session.
+  const wrapped = path.join(root, "wrapped.policy.ts");
+  writeFileSync(wrapped, `export const wrapped = typeof module;\n`);
+  const refused = await session();
+  assert.match(refused.by === "bundle" ? refused.why : "", /not one the module sandbox takes/);
+  assert.equal(readFileSync(file, "utf8"), rebuilt);
+  rmSync(wrapped);
 });
