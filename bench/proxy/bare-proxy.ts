@@ -9,7 +9,9 @@ import type { AddressInfo } from "node:net";
 import { Pool } from "undici";
 import { bareForward } from "./bare-forward.ts";
 
-const pool = new Pool(`http://127.0.0.1:${process.argv[2]}`, { connections: 64, pipelining: 1 });
+// Connections kept alive as long as typemesh's pools keep theirs (30 s): run.ts leaves a row idle while it
+// measures the others, and reconnecting would be counted against the floor.
+const pool = new Pool(`http://127.0.0.1:${process.argv[2]}`, { connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });
 const server = createServer(bareForward(pool));
 server.keepAliveTimeout = 60_000;
 server.listen(0, "127.0.0.1", () => process.stdout.write(`bare proxy listening on ${(server.address() as AddressInfo).port}\n`));

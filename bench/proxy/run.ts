@@ -21,7 +21,7 @@ import { get, until } from "../support/probe.ts";
 import { machine, memoryOf, startChild, type Child } from "../support/processes.ts";
 import { haproxyConfig, proxyPorts, registerApp, sidecarArenasNote, startBenchMesh, startBenchProxy } from "./bench-mesh.ts";
 import { layerCost, layerCostTarget, type LayerCost } from "./layer-cost.ts";
-import { saturate, type Saturation, type Target } from "./load.ts";
+import { saturateInTurn, type Saturation, type Target } from "./load.ts";
 import { pacedLatency, type Latency } from "./paced.ts";
 
 const { values: args } = parseArgs({
@@ -63,6 +63,8 @@ interface Row {
   name: string;
   target: Target;
   saturation?: Saturation;
+  /** Each round's saturation; rows share each round's seconds (slices in turn), so ratios pair by round. */
+  rounds?: Saturation[];
   latency?: Latency;
 }
 
@@ -131,28 +133,34 @@ async function main(): Promise<void> {
   ];
   const only = args.only === undefined ? undefined : new RegExp(args.only);
   const rows = allRows.filter((row, i) => i === 0 || !only || only.test(row.name));
-  // This machine's figures drift by tens of percent within minutes, so a row measured once compares
-  // badly with a row measured a minute later. Every row is measured once per round, in turn, and each
-  // figure is the median over the rounds.
+  // This machine's figures drift by tens of percent within seconds, so a row measured once compares
+  // badly with a row measured a minute later. Every row is measured once per round (throughput in slices
+  // taken in turn, so rows share the same seconds), each figure is the median over the rounds, and each
+  // ratio the median of the rounds' paired ratios.
   const ROUNDS = Math.max(1, Number(args.rounds));
   const measured = new Map<Row, { saturation: Saturation[]; latency: Latency[] }>(rows.map((row) => [row, { saturation: [], latency: [] }]));
   for (let round = 1; round <= ROUNDS; round++) {
     if (ROUNDS > 1) process.stdout.write(`round ${round} of ${ROUNDS}\n`);
+    // Latency first, one row after another: right after a saturating run a proxy is still paying its
+    // garbage collection debt, and the figure would be that of the recovery, not of a steady 1,000 rps.
     for (const row of rows) {
-      // Latency first: right after a saturating run a proxy is still paying its garbage collection
-      // debt, and the figure would be that of the recovery, not of a steady 1,000 rps.
       process.stdout.write(`  ${row.name}: ${RATE} rps…`);
       const latency = await pacedLatency(row.target, RATE, SECONDS, Math.min(CONNECTIONS, 16));
-      process.stdout.write(` p50 ${latency.p50.toFixed(3)} ms p99 ${latency.p99.toFixed(3)} ms; saturation…`);
-      const saturation = await saturate(row.target, SECONDS, CONNECTIONS);
-      process.stdout.write(` ${Math.round(saturation.rps)} rps\n`);
-      measured.get(row)!.saturation.push(saturation);
+      process.stdout.write(` p50 ${latency.p50.toFixed(3)} ms p99 ${latency.p99.toFixed(3)} ms\n`);
       measured.get(row)!.latency.push(latency);
     }
+    // Then every row's throughput over the same seconds, in slices taken in turn (load.ts).
+    process.stdout.write(`  saturation, every row in ${SECONDS / 2} slices of 2 s taken in turn…\n`);
+    const saturated = await saturateInTurn(rows.map((row) => row.target), SECONDS, CONNECTIONS);
+    rows.forEach((row, i) => {
+      measured.get(row)!.saturation.push(saturated[i]!);
+      process.stdout.write(`  ${row.name}: ${Math.round(saturated[i]!.rps)} rps\n`);
+    });
   }
   for (const row of rows) {
     const { saturation, latency } = measured.get(row)!;
     row.saturation = medianSaturation(saturation);
+    row.rounds = saturation;
     row.latency = medianLatency(latency);
   }
   const rounds = Number(args["layer-rounds"]);
@@ -191,9 +199,15 @@ function medianLatency(runs: Latency[]): Latency {
   };
 }
 
+/** The median of the rounds' paired throughput ratios a / b. */
+function pairedRatio(a: Row, b: Row): number {
+  return median(a.rounds!.map((s, i) => s.rps / b.rounds![i]!.rps));
+}
+
 function render(rows: Row[], memory: Record<string, { rssMb: number; peakMb: number } | undefined>, haproxyMissing: string | undefined, layers: LayerCost | undefined): string {
   const direct = rows[0]!.latency!;
-  const haproxy = rows.find((r) => r.name === "HAProxy")?.saturation;
+  const haproxyRow = rows.find((r) => r.name === "HAProxy");
+  const haproxy = haproxyRow?.saturation;
   const ms = (n: number) => `${n.toFixed(3)} ms`;
   const lines = [
     "| path | req/s at saturation | × HAProxy | p50 at 1,000 rps | p99 at 1,000 rps | added p50 | added p99 | errors |",
@@ -203,23 +217,23 @@ function render(rows: Row[], memory: Record<string, { rssMb: number; peakMb: num
     const s = row.saturation!;
     const l = row.latency!;
     const isDirect = row === rows[0];
-    lines.push(`| ${row.name} | ${Math.round(s.rps)} | ${haproxy ? `${(s.rps / haproxy.rps).toFixed(2)}×` : "n/a"} | ${ms(l.p50)} | ${ms(l.p99)} | ${isDirect ? "" : ms(l.p50 - direct.p50)} | ${isDirect ? "" : ms(l.p99 - direct.p99)} | ${s.errors + s.non2xx + l.errors + l.non2xx} |`);
+    lines.push(`| ${row.name} | ${Math.round(s.rps)} | ${haproxyRow ? `${pairedRatio(row, haproxyRow).toFixed(2)}×` : "n/a"} | ${ms(l.p50)} | ${ms(l.p99)} | ${isDirect ? "" : ms(l.p50 - direct.p50)} | ${isDirect ? "" : ms(l.p99 - direct.p99)} | ${s.errors + s.non2xx + l.errors + l.non2xx} |`);
   }
   const verdict = (ok: boolean | undefined) => (ok === undefined ? "NOT MEASURED" : ok ? "met" : "MISSED");
   const singles = rows.filter((r) => r.name.startsWith("one proxy"));
   const pair = rows.find((r) => r.name.startsWith("sidecar pair") && r.name.includes("mTLS"));
   const plainPair = rows.find((r) => r.name.startsWith("sidecar pair") && r.name.includes("plaintext"));
-  const worstSingle = Math.min(...singles.map((r) => r.saturation!.rps));
+  const worstSingle = haproxyRow ? Math.min(...singles.map((r) => pairedRatio(r, haproxyRow))) : NaN;
   const addedP99 = pair ? pair.latency!.p99 - direct.p99 : NaN;
   const sidecars = [["caller", memory.client], ["callee", memory.server], ["plaintext caller", memory.plainClient]] as const;
   const peaks = sidecars.map(([, m]) => m?.peakMb ?? NaN);
   lines.push("", "| target | measured | |", "|---|---|---|");
   // --only may leave out HAProxy, the single proxies or the pair: their targets are then not measured.
   const measured = haproxy && singles.length > 0;
-  lines.push(`| one proxy ≥ 0.6× HAProxy's throughput | ${measured ? `${(worstSingle / haproxy.rps).toFixed(2)}× (the slower single-proxy path)` : haproxyMissing ?? "not in this run (--only)"} | ${verdict(measured ? worstSingle >= 0.6 * haproxy.rps : undefined)} |`);
+  lines.push(`| one proxy ≥ 0.6× HAProxy's throughput | ${measured ? `${worstSingle.toFixed(2)}× (the slower single-proxy path; median of the rounds' paired ratios)` : haproxyMissing ?? "not in this run (--only)"} | ${verdict(measured ? worstSingle >= 0.6 : undefined)} |`);
   lines.push(`| a sidecar pair adds ≤ 1 ms p99 at ${RATE} rps | ${pair ? ms(addedP99) : "not in this run (--only)"} | ${verdict(pair ? addedP99 <= 1 : undefined)} |`);
   if (pair && plainPair) {
-    const ratio = pair.saturation!.rps / plainPair.saturation!.rps;
+    const ratio = pairedRatio(pair, plainPair);
     const mtlsP99 = pair.latency!.p99 - plainPair.latency!.p99;
     lines.push(`| mTLS keeps ≥ 0.8× plaintext throughput (sidecar pair) | ${ratio.toFixed(2)}× (${Math.round(pair.saturation!.rps)} vs ${Math.round(plainPair.saturation!.rps)} req/s) | ${verdict(ratio >= 0.8)} |`);
     lines.push(`| mTLS adds ≤ 0.5 ms p99 at ${RATE} rps (sidecar pair) | ${ms(mtlsP99)} | ${verdict(mtlsP99 <= 0.5)} |`);
