@@ -12,8 +12,12 @@ const HOP_BY_HOP = new Set([
 
 export function forwardableHeaders(raw: IncomingMessage["headers"]): Headers {
   const out: Headers = {};
-  // Headers the Connection header names are hop-by-hop too (most requests name none, or keep-alive).
-  const listed = raw.connection === undefined ? undefined : String(raw.connection).toLowerCase().split(",").map((s) => s.trim()).filter(Boolean);
+  // Headers the Connection header names are hop-by-hop too. Most requests send none, or one of the two
+  // options that name no header, and those are not split into a list on every request.
+  const connection = raw.connection;
+  const listed = connection === undefined || connection === "keep-alive" || connection === "close"
+    ? undefined
+    : String(connection).toLowerCase().split(",").map((s) => s.trim()).filter(Boolean);
   for (const name in raw) {
     const value = raw[name];
     if (value === undefined || HOP_BY_HOP.has(name) || listed?.includes(name)) continue;
