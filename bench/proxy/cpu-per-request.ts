@@ -1,7 +1,8 @@
 // What one proxied request costs the proxy process in CPU, typemesh's outbound listener beside the bare
-// Node.js proxy (bare-proxy.ts) in alternating rounds: the process's CPU time (/proc) over a saturating
-// run, divided by the requests it served. Throughput on this 2-core machine drifts with everything else
-// running on it; CPU per request moves with the proxy's own code. The same mesh as bench/proxy/run.ts.
+// Node.js proxy (bare-proxy.ts), every proxy over the same seconds (2 s slices in turn): the process's
+// CPU time (/proc) over its saturating slices, divided by the requests it served. Throughput on this
+// 2-core machine drifts with everything else running on it; CPU per request moves with the proxy's own
+// code. The same mesh as bench/proxy/run.ts.
 //
 //   node --import tsx bench/proxy/cpu-per-request.ts [--seconds 8] [--rounds 3] [--connections 32]
 //                                                    [--host direct.bench]   (resilient.bench: every layer on)
@@ -88,15 +89,27 @@ try {
     for (let i = 0; i < 100 && (await load(target.url, target.host, 1).catch(() => 0)) === 0; i++) await sleep(100);
   }
   const figures = new Map(targets.map((t) => [t.name, [] as { rps: number; cpuUs: number }[]]));
+  for (const target of targets) await load(target.url, target.host, 2); // warm-up
   for (let round = 1; round <= Number(args.rounds); round++) {
-    for (const target of targets) {
-      await load(target.url, target.host, 2); // warm-up
-      const before = cpuTimeOf(target.pid);
-      const requests = await load(target.url, target.host, SECONDS);
-      const cpuUs = ((cpuTimeOf(target.pid) - before) * 1000) / requests;
-      figures.get(target.name)!.push({ rps: requests / SECONDS, cpuUs });
-      process.stdout.write(`round ${round} ${target.name}: ${Math.round(requests / SECONDS)} req/s, ${cpuUs.toFixed(0)} µs CPU per request\n`);
+    // Every target over the same seconds: 2 s slices taken in turn, the order flipping each slice (this
+    // machine's speed drifts within seconds; see load.ts's saturateInTurn).
+    const totals = targets.map(() => ({ requests: 0, cpuMs: 0 }));
+    for (let slice = 0; slice < Math.ceil(SECONDS / 2); slice++) {
+      const order = [...targets.keys()];
+      if (slice % 2 === 1) order.reverse();
+      for (const i of order) {
+        const before = cpuTimeOf(targets[i]!.pid);
+        totals[i]!.requests += await load(targets[i]!.url, targets[i]!.host, 2);
+        totals[i]!.cpuMs += cpuTimeOf(targets[i]!.pid) - before;
+      }
     }
+    targets.forEach((target, i) => {
+      const { requests, cpuMs } = totals[i]!;
+      const rps = requests / (Math.ceil(SECONDS / 2) * 2);
+      const cpuUs = (cpuMs * 1000) / requests;
+      figures.get(target.name)!.push({ rps, cpuUs });
+      process.stdout.write(`round ${round} ${target.name}: ${Math.round(rps)} req/s, ${cpuUs.toFixed(0)} µs CPU per request\n`);
+    });
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   process.stdout.write(`\n| proxy | req/s (median) | CPU per request (median) |\n|---|---|---|\n`);
