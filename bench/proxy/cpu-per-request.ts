@@ -22,6 +22,7 @@ import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { cpuTimeOf, machine, repo, sleep, startChild, type Child } from "../support/processes.ts";
 import { proxyPorts, registerApp, startBenchMesh, startBenchProxy } from "./bench-mesh.ts";
+import { inTurn } from "./load.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -91,21 +92,17 @@ try {
   const figures = new Map(targets.map((t) => [t.name, [] as { rps: number; cpuUs: number }[]]));
   for (const target of targets) await load(target.url, target.host, 2); // warm-up
   for (let round = 1; round <= Number(args.rounds); round++) {
-    // Every target over the same seconds: 2 s slices taken in turn, the order flipping each slice (this
-    // machine's speed drifts within seconds; see load.ts's saturateInTurn).
-    const totals = targets.map(() => ({ requests: 0, cpuMs: 0 }));
-    for (let slice = 0; slice < Math.ceil(SECONDS / 2); slice++) {
-      const order = [...targets.keys()];
-      if (slice % 2 === 1) order.reverse();
-      for (const i of order) {
-        const before = cpuTimeOf(targets[i]!.pid);
-        totals[i]!.requests += await load(targets[i]!.url, targets[i]!.host, 2);
-        totals[i]!.cpuMs += cpuTimeOf(targets[i]!.pid) - before;
-      }
-    }
+    // Every target over the same seconds: 2 s slices taken in turn (load.ts's inTurn).
+    const totals = targets.map(() => ({ requests: 0, cpuMs: 0, seconds: 0 }));
+    await inTurn(targets.length, SECONDS, 2, async (i, duration) => {
+      const before = cpuTimeOf(targets[i]!.pid);
+      totals[i]!.requests += await load(targets[i]!.url, targets[i]!.host, duration);
+      totals[i]!.cpuMs += cpuTimeOf(targets[i]!.pid) - before;
+      totals[i]!.seconds += duration;
+    });
     targets.forEach((target, i) => {
-      const { requests, cpuMs } = totals[i]!;
-      const rps = requests / (Math.ceil(SECONDS / 2) * 2);
+      const { requests, cpuMs, seconds } = totals[i]!;
+      const rps = requests / seconds;
       const cpuUs = (cpuMs * 1000) / requests;
       figures.get(target.name)!.push({ rps, cpuUs });
       process.stdout.write(`round ${round} ${target.name}: ${Math.round(rps)} req/s, ${cpuUs.toFixed(0)} µs CPU per request\n`);

@@ -25,24 +25,30 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
 const headersOf = (target: Target) => (target.host ? { host: target.host } : {});
 
 /**
- * Every target's throughput at saturation over the same stretch of time: each gets `seconds` in all, in
- * slices of `slice` seconds taken in turn (the order flips each slice), after a warm-up slice each that
- * does not count. This machine's speed drifts by tens of percent within seconds (other tenants, the
- * host's steal), so targets measured one after another for 10 s each were compared across different
- * machines; slices in turn see the same one, and ratios between targets become paired ones.
+ * Calls `measure(index, duration)` for each of `count` targets until each has had `seconds`, in slices
+ * of `slice` seconds taken in turn, the order flipping each slice. This machine's speed drifts by tens of
+ * percent within seconds (other tenants, the host's steal), so targets measured one after another for
+ * 10 s each were compared across different machines; slices in turn see the same one, and ratios between
+ * targets measured together are paired ones. Every benchmark here that compares proxies at saturation
+ * takes its turns from this.
  */
+export async function inTurn(count: number, seconds: number, slice: number, measure: (index: number, duration: number) => Promise<void>): Promise<void> {
+  for (let elapsed = 0, n = 0; elapsed < seconds; elapsed += slice, n++) {
+    const duration = Math.min(slice, seconds - elapsed);
+    const order = [...Array(count).keys()];
+    if (n % 2 === 1) order.reverse();
+    for (const i of order) await measure(i, duration);
+  }
+}
+
+/** Every target's throughput at saturation over the same seconds (inTurn), after an uncounted warm-up slice each. */
 export async function saturateInTurn(targets: Target[], seconds: number, connections: number, slice = 2): Promise<Saturation[]> {
   for (const target of targets) await run({ url: target.url, headers: headersOf(target), connections, duration: 1 });
   const totals = targets.map(() => ({ requests: 0, errors: 0, non2xx: 0, seconds: 0 }));
-  for (let elapsed = 0, n = 0; elapsed < seconds; elapsed += slice, n++) {
-    const duration = Math.min(slice, seconds - elapsed);
-    const order = [...targets.keys()];
-    if (n % 2 === 1) order.reverse();
-    for (const i of order) {
-      const result = await run({ url: targets[i]!.url, headers: headersOf(targets[i]!), connections, duration });
-      const total = totals[i]!;
-      total.requests += result.requests.total; total.errors += result.errors + result.timeouts; total.non2xx += result.non2xx; total.seconds += duration;
-    }
-  }
+  await inTurn(targets.length, seconds, slice, async (i, duration) => {
+    const result = await run({ url: targets[i]!.url, headers: headersOf(targets[i]!), connections, duration });
+    const total = totals[i]!;
+    total.requests += result.requests.total; total.errors += result.errors + result.timeouts; total.non2xx += result.non2xx; total.seconds += duration;
+  });
   return totals.map((t) => ({ rps: t.requests / t.seconds, requests: t.requests, errors: t.errors, non2xx: t.non2xx }));
 }

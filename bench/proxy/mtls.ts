@@ -15,6 +15,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { Pool } from "undici";
 import { cpuTimeOf } from "../support/processes.ts";
+import { inTurn } from "./load.ts";
 import { pacedLatency } from "./paced.ts";
 
 const arg = (name: string, fallback: number) => {
@@ -65,23 +66,14 @@ async function closedLoop(pool: Pool, pid: number, seconds: number): Promise<{ d
   return { done, errors, cpuMs: cpuTimeOf(pid) - cpuBefore };
 }
 
-/**
- * Every pair's throughput at saturation over the same stretch of time: each gets `seconds` in all, in
- * one-second slices taken in turn (the order flips each slice). This machine's speed drifts by tens of
- * percent within seconds (other tenants, the host's steal), so pairs measured one after the other for
- * 8 s each were compared across different machines; slices in turn see the same one.
- */
+/** Every pair's throughput at saturation over the same seconds, in one-second slices taken in turn (load.ts's inTurn). */
 async function throughput(pairs: Pair[]): Promise<{ rps: number; errors: number; cpuUs: number }[]> {
   const pools = pairs.map((pair) => client(pair.outbound));
   const totals = pairs.map(() => ({ done: 0, errors: 0, cpuMs: 0 }));
-  for (let slice = 0; slice < seconds; slice++) {
-    const order = [...pairs.keys()];
-    if (slice % 2 === 1) order.reverse();
-    for (const i of order) {
-      const r = await closedLoop(pools[i]!, pairs[i]!.child.pid!, 1);
-      totals[i]!.done += r.done; totals[i]!.errors += r.errors; totals[i]!.cpuMs += r.cpuMs;
-    }
-  }
+  await inTurn(pairs.length, seconds, 1, async (i, duration) => {
+    const r = await closedLoop(pools[i]!, pairs[i]!.child.pid!, duration);
+    totals[i]!.done += r.done; totals[i]!.errors += r.errors; totals[i]!.cpuMs += r.cpuMs;
+  });
   await Promise.all(pools.map((pool) => pool.close()));
   return totals.map((t) => ({ rps: t.done / seconds, errors: t.errors, cpuUs: (t.cpuMs * 1000) / Math.max(t.done, 1) }));
 }
