@@ -93,16 +93,15 @@ try {
   for (const target of targets) await load(target.url, target.host, 2); // warm-up
   for (let round = 1; round <= Number(args.rounds); round++) {
     // Every target over the same seconds: 2 s slices taken in turn (load.ts's inTurn).
-    const totals = targets.map(() => ({ requests: 0, cpuMs: 0, seconds: 0 }));
+    const totals = targets.map(() => ({ requests: 0, cpuMs: 0 }));
     await inTurn(targets.length, SECONDS, 2, async (i, duration) => {
       const before = cpuTimeOf(targets[i]!.pid);
       totals[i]!.requests += await load(targets[i]!.url, targets[i]!.host, duration);
       totals[i]!.cpuMs += cpuTimeOf(targets[i]!.pid) - before;
-      totals[i]!.seconds += duration;
     });
     targets.forEach((target, i) => {
-      const { requests, cpuMs, seconds } = totals[i]!;
-      const rps = requests / seconds;
+      const { requests, cpuMs } = totals[i]!;
+      const rps = requests / SECONDS;
       const cpuUs = (cpuMs * 1000) / requests;
       figures.get(target.name)!.push({ rps, cpuUs });
       process.stdout.write(`round ${round} ${target.name}: ${Math.round(rps)} req/s, ${cpuUs.toFixed(0)} µs CPU per request\n`);

@@ -25,7 +25,7 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
 const headersOf = (target: Target) => (target.host ? { host: target.host } : {});
 
 /**
- * Calls `measure(index, duration)` for each of `count` targets until each has had `seconds`, in slices
+ * Calls `measure(index, duration)` for each of `count` targets until each has had exactly `seconds`, in slices
  * of `slice` seconds taken in turn, the order flipping each slice. This machine's speed drifts by tens of
  * percent within seconds (other tenants, the host's steal), so targets measured one after another for
  * 10 s each were compared across different machines; slices in turn see the same one, and ratios between
@@ -44,11 +44,11 @@ export async function inTurn(count: number, seconds: number, slice: number, meas
 /** Every target's throughput at saturation over the same seconds (inTurn), after an uncounted warm-up slice each. */
 export async function saturateInTurn(targets: Target[], seconds: number, connections: number, slice = 2): Promise<Saturation[]> {
   for (const target of targets) await run({ url: target.url, headers: headersOf(target), connections, duration: 1 });
-  const totals = targets.map(() => ({ requests: 0, errors: 0, non2xx: 0, seconds: 0 }));
+  const totals = targets.map(() => ({ requests: 0, errors: 0, non2xx: 0 }));
   await inTurn(targets.length, seconds, slice, async (i, duration) => {
     const result = await run({ url: targets[i]!.url, headers: headersOf(targets[i]!), connections, duration });
     const total = totals[i]!;
-    total.requests += result.requests.total; total.errors += result.errors + result.timeouts; total.non2xx += result.non2xx; total.seconds += duration;
+    total.requests += result.requests.total; total.errors += result.errors + result.timeouts; total.non2xx += result.non2xx;
   });
-  return totals.map((t) => ({ rps: t.requests / t.seconds, requests: t.requests, errors: t.errors, non2xx: t.non2xx }));
+  return totals.map((t) => ({ rps: t.requests / seconds, requests: t.requests, errors: t.errors, non2xx: t.non2xx }));
 }

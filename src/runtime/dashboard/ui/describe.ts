@@ -2,10 +2,8 @@
 // shared phrases are the impact report's own (compiler/diff/describe.ts); a service's breaker and
 // limits are written out only here.
 import type { RouteIR, ServiceIR } from "../../../compiler/ir/schema.ts";
-import { describeMatch, describeRetries, faultText, headerChangeList, mirrorText } from "../../../compiler/diff/describe.ts";
+import { describeMatch, faultText, headerChangeList, mirrorText } from "../../../compiler/diff/describe.ts";
 import { formatDuration } from "../../../compiler/units.ts";
-
-export { describeRetries };
 
 export function describeMatches(route: RouteIR): string[] {
   return route.matches.length === 0 ? ["every request (catch-all)"] : route.matches.map(describeMatch);
