@@ -10,6 +10,24 @@ const HOP_BY_HOP = new Set([
   "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate",
 ]);
 
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * A handler as a server's request listener: one that throws, or rejects, closes that request's
+ * connection, and the process serves on (the listeners are plain functions and catch what they expect;
+ * this is for what they do not).
+ */
+export function guarded(handler: RequestHandler): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    try {
+      const done = handler(req, res);
+      if (done) done.catch(() => res.destroy());
+    } catch {
+      res.destroy();
+    }
+  };
+}
+
 export function forwardableHeaders(raw: IncomingMessage["headers"]): Headers {
   const out: Headers = {};
   // Headers the Connection header names are hop-by-hop too. Most requests send none, or one of the two
@@ -38,20 +56,25 @@ export function clientAbortSignal(req: IncomingMessage, res: ServerResponse): Ca
   return controller;
 }
 
-export function writeResponse(res: ServerResponse, response: UpstreamResponse, extra: Headers = {}): Promise<void> {
+/**
+ * Writes the head and streams the body with backpressure (a body the upstream cut destroys the response:
+ * response-body.ts); `done` runs once the body is over, at once when it was whole. A callback rather than
+ * a promise: the listeners finish their metrics with it, and most bodies are whole when the head comes.
+ */
+export function writeResponse(res: ServerResponse, response: UpstreamResponse, done: () => void, extra?: Headers): void {
   // Names arrive lower-cased (undici's parser, the proxy's own replies); for…in makes no entry arrays.
   const headers: Headers = {};
   const from = response.headers;
   for (const name in from) if (!HOP_BY_HOP.has(name)) headers[name] = from[name]!;
-  for (const name in extra) headers[name] = extra[name]!;
+  if (extra) for (const name in extra) headers[name] = extra[name]!;
   if (!res.headersSent) res.writeHead(response.status, headers);
   const body = response.body;
   if (!body) {
     res.end();
-    return Promise.resolve();
+    return done();
   }
-  // Streams with backpressure; a body the upstream cut destroys the response (response-body.ts).
-  return body.pipeTo(res);
+  body.pipe(res);
+  body.onDone(done);
 }
 
 export function writeLocal(res: ServerResponse, status: number, reason: string, message: string): void {

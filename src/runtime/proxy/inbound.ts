@@ -23,7 +23,8 @@ export interface InboundContext {
 }
 
 export function handleInbound(ctx: InboundContext) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  // Not an async function, as the outbound listener's is not (outbound.ts): no promises of its own.
+  return (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
     const router = ctx.router();
     const labels = {
@@ -48,27 +49,33 @@ export function handleInbound(ctx: InboundContext) {
     const abort = clientAbortSignal(req, res);
     const app = ctx.upstreams.get(ctx.app);
     const headers: Headers = headersForApp(forwardableHeaders(req.headers), gate.authorized, gate.peer, ctx.identity?.spiffeId());
+    const forward = () => {
+      const failed = (error: unknown) => {
+        if (abort.signal.aborted) return finish(499, "client-closed");
+        const failure = connectionFailure(error) ?? "protocol-error";
+        writeLocal(res, 503, `app-${failure}`, `the application of ${ctx.self.service} ${ctx.self.version} at ${ctx.app.host}:${ctx.app.port} failed: ${(error as Error).message}`);
+        finish(503, `app-${failure}`);
+      };
+      requestUpstream(app.pool, { method: req.method ?? "GET", path: req.url ?? "/", headers, body: hasBody(req) ? req : null }, abort.signal)
+        .then((response) => {
+          try {
+            writeResponse(res, response, () => finish(response.status), { "x-typemesh-version": ctx.self.version });
+          } catch (error) {
+            failed(error);
+          }
+        }, failed);
+    };
     // DESIGN's inbound order: mTLS identity → authz → fault → app. The fault is the route's (fault.ts).
     const fault = injectFault(router?.view.inbound, req, abort.signal, ctx.metrics.resilience);
-    if (fault) {
-      const verdict = await fault;
+    if (!fault) return forward();
+    fault.then((verdict) => {
       if (verdict.kind === "cancelled") return finish(499, "client-closed");
       if (verdict.kind === "abort") {
         res.setHeader("x-typemesh-version", ctx.self.version);
         writeLocal(res, verdict.status, "fault-abort", `fault injected by route ${verdict.route} of ${ctx.self.service}: abort with ${verdict.status}`);
         return finish(verdict.status, "fault-abort");
       }
-    }
-    try {
-      const response = await requestUpstream(app.pool,
-        { method: req.method ?? "GET", path: req.url ?? "/", headers, body: hasBody(req) ? req : null }, abort.signal);
-      await writeResponse(res, response, { "x-typemesh-version": ctx.self.version });
-      finish(response.status);
-    } catch (error) {
-      if (abort.signal.aborted) return finish(499, "client-closed");
-      const failure = connectionFailure(error) ?? "protocol-error";
-      writeLocal(res, 503, `app-${failure}`, `the application of ${ctx.self.service} ${ctx.self.version} at ${ctx.app.host}:${ctx.app.port} failed: ${(error as Error).message}`);
-      finish(503, `app-${failure}`);
-    }
+      forward();
+    }, () => res.destroy());
   };
 }

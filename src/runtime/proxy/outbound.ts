@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { splitTarget } from "../../compiler/simulate/match-request.ts";
 import { clientAbortSignal, forwardableHeaders, hasBody, writeLocal, writeResponse } from "./http-forwarding.ts";
-import type { Headers } from "./layers/types.ts";
+import type { Headers, OutboundRequest, UpstreamResponse } from "./layers/types.ts";
 import type { ProxyMetrics } from "./metrics.ts";
 import type { Router } from "./router.ts";
 
@@ -27,7 +27,9 @@ function destinationOf(req: IncomingMessage): { host: string; target: string } {
 }
 
 export function handleOutbound(ctx: OutboundContext) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  // Not an async function: a request's one wait is for its stack's answer (a `then`), and the body's end
+  // is a callback (writeResponse), so a request costs no promises of the listener's own.
+  return (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
     const router = ctx.router();
     const { host, target } = destinationOf(req);
@@ -77,19 +79,33 @@ export function handleOutbound(ctx: OutboundContext) {
     const outgoing: Headers = headers; // forwardableHeaders made it: this request's own copy
     outgoing["x-typemesh-source-version"] = ctx.self.version;
     const abort = clientAbortSignal(req, res);
-    try {
-      const response = await selected.stack({
-        method: req.method ?? "GET", target, headers: outgoing, body: hasBody(req) ? req : undefined,
-        service: entry.service, route: selected.route, version: undefined, endpoint: undefined, signal: abort.signal, source: ctx.self,
-      });
-      labels.destination_version = String(response.headers["x-typemesh-version"] ?? response.version ?? "unknown");
-      labels.connection_security_policy = response.security ?? "none";
-      await writeResponse(res, response);
-      finish(response.status, response.reason ?? "-");
-    } catch (error) {
+    const request: OutboundRequest = {
+      method: req.method ?? "GET", target, headers: outgoing, body: hasBody(req) ? req : undefined,
+      service: entry.service, route: selected.route, version: undefined, endpoint: undefined, signal: abort.signal, source: ctx.self,
+    };
+    const failed = (error: unknown) => {
       if (abort.signal.aborted) return finish(499, "client-closed");
       writeLocal(res, 500, "proxy-error", `proxy error: ${(error as Error).message}`);
       finish(500, "proxy-error");
+    };
+    const answered = (response: UpstreamResponse) => {
+      // The split layer wrote the version it chose on the request (split.ts). A reply this proxy made
+      // itself (a timeout, an ejected or unreachable endpoint) carries no x-typemesh-version from the
+      // destination, yet it is that version's failure: metrics and rollout gates count it there.
+      labels.destination_version = String(response.headers["x-typemesh-version"] ?? request.version ?? "unknown");
+      labels.connection_security_policy = response.security ?? "none";
+      try {
+        writeResponse(res, response, () => finish(response.status, response.reason ?? "-"));
+      } catch (error) {
+        failed(error);
+      }
+    };
+    let answer: Promise<UpstreamResponse>;
+    try {
+      answer = selected.stack(request);
+    } catch (error) {
+      return failed(error);
     }
+    answer.then(answered, failed);
   };
 }

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { ProxyView } from "../protocol/messages.ts";
 import { handleAdmin } from "./admin.ts";
 import { ConfigClient } from "./config-client.ts";
+import { guarded, type RequestHandler } from "./http-forwarding.ts";
 import { handleInbound } from "./inbound.ts";
 import { lastGoodFile, loadLastGood, saveLastGood } from "./last-good.ts";
 import { ProxyMetrics } from "./metrics.ts";
@@ -122,11 +123,9 @@ export class Proxy {
       }
     }
     const routerOf = () => this.router;
-    const serve = (handler: (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => Promise<void>) => {
+    const serve = (handler: RequestHandler) => {
       // 16 KiB of headers, as Envoy's default; larger requests get 431 from Node before any handler.
-      const server = createServer({ maxHeaderSize: 16 * 1024, keepAliveTimeout: 60_000 }, (req, res) => {
-        handler(req, res).catch(() => res.destroy());
-      });
+      const server = createServer({ maxHeaderSize: 16 * 1024, keepAliveTimeout: 60_000 }, guarded(handler));
       this.servers.push(server);
       return server;
     };
@@ -136,9 +135,7 @@ export class Proxy {
       identity: { mtlsCapable: () => this.identity.hasMaterial(), spiffeId: () => this.identity.spiffeId()?.uri, metrics: this.identityMetrics },
     });
     // One port for mTLS and plaintext (identity/inbound-listener.ts); the handler decides per request.
-    this.inboundListener = createInboundListener({ maxHeaderSize: 16 * 1024, keepAliveTimeout: 60_000 }, (req, res) => {
-      inboundHandler(req, res).catch(() => res.destroy());
-    }, this.identity);
+    this.inboundListener = createInboundListener({ maxHeaderSize: 16 * 1024, keepAliveTimeout: 60_000 }, guarded(inboundHandler), this.identity);
     const inbound = await listen(this.inboundListener.server as unknown as Server, this.options.inboundPort ?? 0, host);
     const admin = await listen(serve(handleAdmin({
       router: routerOf, appliedAt: () => this.appliedAt, metrics: this.metrics, controlPlaneConnected: () => this.connected,

@@ -127,10 +127,11 @@ export class ResponseBody {
   }
 
   /**
-   * Writes the body to the sink and ends it; resolves once the body is done. A body that failed, or
-   * fails while streaming, destroys the sink. A sink closed early (the client went away) lets the body go.
+   * Writes the body to the sink and ends it; onDone tells when it is over. A body that failed, or fails
+   * while streaming, destroys the sink. A sink closed early (the client went away) lets the body go.
+   * The listeners use this, with onDone, rather than pipeTo: no promise per response.
    */
-  pipeTo(sink: BodySink): Promise<void> {
+  pipe(sink: BodySink): void {
     if (this.taken || this.discardLimit >= 0) throw new Error("a response body is read once");
     this.taken = true;
     if (this.state === "complete") {
@@ -138,11 +139,11 @@ export class ResponseBody {
       const chunks = this.chunks;
       this.chunks = [];
       sink.end(chunks.length === 0 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-      return Promise.resolve();
+      return;
     }
     if (this.state !== "open") {
       sink.destroy();
-      return Promise.resolve();
+      return;
     }
     this.sink = sink;
     const chunks = this.chunks;
@@ -153,6 +154,11 @@ export class ResponseBody {
     sink.once("close", () => { if (!sink.writableFinished) this.destroy(new Error("the client closed the connection")); });
     if (writable) this.unpause();
     else this.paused = true;
+  }
+
+  /** pipe, resolved once the body is done. */
+  pipeTo(sink: BodySink): Promise<void> {
+    this.pipe(sink);
     return new Promise((resolve) => this.onDone(resolve));
   }
 

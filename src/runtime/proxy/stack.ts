@@ -2,10 +2,12 @@
 // come back bottom to top. DESIGN's order is route → split → mirror → retry → timeout → breaker →
 // balance → pool. Its one "timeout" box is two concerns here: the route's timeout bounds the whole
 // request, retries included, so it has to wrap the retry layer; the per-try timeout sits where the
-// diagram puts it. Above retry, a layer runs once per request; below it, once per try. Faults are not
-// in this stack: DESIGN applies them on the destination's inbound side (layers/fault.ts), after
-// authorization; this stack only names the route for it (route-tag.ts). Layers a route or service
-// does not declare are left out of its stack when it is built, so they cost nothing per request.
+// diagram puts it. The split runs before the route's header changes, which do not bear on its choice,
+// so that it writes the version on the listener's own request (split.ts). Above retry, a layer runs
+// once per request; below it, once per try. Faults are not in this stack: DESIGN applies them on the
+// destination's inbound side (layers/fault.ts), after authorization; this stack only names the route
+// for it (route-tag.ts). Layers a route or service does not declare are left out of its stack when it
+// is built, so they cost nothing per request.
 import type { RouteIR, ServiceIR } from "../../compiler/ir/schema.ts";
 import { balance, type EndpointsOf } from "./layers/balance.ts";
 import { breaker } from "./layers/breaker.ts";
@@ -46,9 +48,9 @@ export function routeStack(service: ServiceIR, route: RouteIR, deps: StackDeps):
   const limits = service.connectionLimits;
   return compose([
     // once per request
+    split(deps.random), //                            choose the version by the route's weights (first: see split.ts)
     headerChanges(route), //                          the route's request/response header changes
     routeTag(service), //                             name the route for the destination's fault
-    split(deps.random), //                            choose the version by the route's weights
     mirror(route.mirror, route.timeoutMs, { //        fire-and-forget copy to the mirror target
       endpointsOf: deps.endpointsOf, upstreams: state.mirrorUpstreams, ...(deps.random && { random: deps.random }),
       onMirror: (target, outcome) => events?.mirror(target, outcome),

@@ -6,7 +6,7 @@ import { util, type Dispatcher } from "undici";
 import type { Readable } from "node:stream";
 import type { CancelSignal } from "./layers/cancellation.ts";
 import type { Headers } from "./layers/types.ts";
-import { ResponseBody } from "./response-body.ts";
+import { ResponseBody, type BodySource } from "./response-body.ts";
 
 export interface UpstreamRequest {
   method: string;
@@ -21,38 +21,67 @@ export interface UpstreamAnswer {
   body: ResponseBody;
 }
 
+/**
+ * One request's dispatch handler, and the source its body steers (pause, resume, abort). One object with
+ * its methods on the prototype: a handler of closures made six functions and two objects per request.
+ */
+class Exchange implements Dispatcher.DispatchHandler, BodySource {
+  private abortRequest: ((reason: Error) => void) | undefined;
+  private resumeReading: (() => void) | undefined;
+  private body: ResponseBody | undefined;
+  /** The signal's listener: aborts the request at any point. */
+  readonly cancel = () => this.abortRequest?.(this.signal.reason as Error);
+
+  constructor(
+    private readonly signal: CancelSignal,
+    private readonly resolve: (answer: UpstreamAnswer) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    signal.addEventListener("abort", this.cancel, { once: true });
+  }
+
+  onConnect(abortRequest: (reason: Error) => void): void {
+    // Aborted while queued for a connection: the pool gives us the means only now.
+    if (this.signal.aborted) return abortRequest(this.signal.reason as Error);
+    this.abortRequest = abortRequest;
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (status < 200) return true; // 1xx informational: the final answer follows
+    this.resumeReading = resume;
+    const body = (this.body = new ResponseBody(this));
+    this.resolve({ status, headers: util.parseHeaders(rawHeaders) as Headers, body });
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    return this.body!.push(chunk);
+  }
+
+  onComplete(): void {
+    this.signal.removeEventListener("abort", this.cancel);
+    this.body!.end();
+  }
+
+  onError(error: Error): void {
+    this.signal.removeEventListener("abort", this.cancel);
+    if (this.body) this.body.fail(error);
+    else this.reject(error);
+  }
+
+  resume(): void {
+    this.resumeReading?.();
+  }
+
+  abort(reason: Error): void {
+    this.abortRequest?.(reason);
+  }
+}
+
 export function requestUpstream(pool: Dispatcher, request: UpstreamRequest, signal: CancelSignal): Promise<UpstreamAnswer> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
-    let abort: ((reason: Error) => void) | undefined;
-    let body: ResponseBody | undefined;
-    const cancel = () => abort?.(signal.reason as Error);
-    signal.addEventListener("abort", cancel, { once: true });
-    const handler: Dispatcher.DispatchHandler = {
-      onConnect(abortRequest) {
-        // Aborted while queued for a connection: the pool gives us the means only now.
-        if (signal.aborted) return abortRequest(signal.reason as Error);
-        abort = abortRequest;
-      },
-      onHeaders(status, rawHeaders, resume) {
-        if (status < 200) return true; // 1xx informational: the final answer follows
-        body = new ResponseBody({ resume, abort: (reason) => abort?.(reason) });
-        resolve({ status, headers: util.parseHeaders(rawHeaders as unknown as Buffer[]) as Headers, body });
-        return true;
-      },
-      onData(chunk) {
-        return body!.push(chunk);
-      },
-      onComplete() {
-        signal.removeEventListener("abort", cancel);
-        body!.end();
-      },
-      onError(error) {
-        signal.removeEventListener("abort", cancel);
-        if (body) body.fail(error);
-        else reject(error);
-      },
-    };
-    pool.dispatch({ method: request.method as Dispatcher.HttpMethod, path: request.path, headers: request.headers, body: request.body }, handler);
+    pool.dispatch({ method: request.method as Dispatcher.HttpMethod, path: request.path, headers: request.headers, body: request.body },
+      new Exchange(signal, resolve, reject) as Dispatcher.DispatchHandler);
   });
 }

@@ -14,24 +14,23 @@ export function connectionFailure(error: unknown): "connect-failure" | "reset" |
 }
 
 export function forward(upstreams: Upstreams): Handler {
-  return async (request) => {
+  return (request) => {
     const endpoint = request.endpoint;
-    if (!endpoint) return localReply(503, "no-healthy-upstream", `no endpoint for ${request.service.id}`);
+    if (!endpoint) return Promise.resolve(localReply(503, "no-healthy-upstream", `no endpoint for ${request.service.id}`));
     const upstream = upstreams.get(endpoint);
     upstream.inFlight++;
-    try {
-      const response = await requestUpstream(upstream.pool,
-        { method: request.method, path: request.target, headers: request.headers, body: request.body ?? null }, request.signal);
+    return requestUpstream(upstream.pool,
+      { method: request.method, path: request.target, headers: request.headers, body: request.body ?? null }, request.signal).then((response) => {
       response.body.onDone(() => { upstream.inFlight--; });
       return { status: response.status, headers: response.headers, body: response.body, security: upstream.security };
-    } catch (error) {
+    }, (error: Error) => {
       upstream.inFlight--;
       if (request.signal.aborted) throw error;
       const failure = connectionFailure(error);
       if (failure) {
-        return localReply(503, `upstream-${failure}`, `upstream ${endpoint.host}:${endpoint.port} (${request.service.id} ${endpoint.version}): ${(error as Error).message}`);
+        return localReply(503, `upstream-${failure}`, `upstream ${endpoint.host}:${endpoint.port} (${request.service.id} ${endpoint.version}): ${error.message}`);
       }
-      return localReply(502, "upstream-protocol-error", `upstream ${endpoint.host}:${endpoint.port}: ${(error as Error).message}`);
-    }
+      return localReply(502, "upstream-protocol-error", `upstream ${endpoint.host}:${endpoint.port}: ${error.message}`);
+    });
   };
 }

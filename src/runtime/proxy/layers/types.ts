@@ -18,9 +18,10 @@ export interface OutboundRequest {
   service: ServiceIR;
   route: RouteIR;
   /**
-   * Chosen by the split layer. Present from the start (undefined until chosen), as `endpoint` is: layers
-   * copy the request with one field changed (`{ ...request, version }`), and V8 copies an object at the
-   * cost of a literal only when no new key is added; adding one cost 1.5 µs per copy (measured).
+   * Chosen by the split layer, which writes it on the listener's own request (split.ts). Present from
+   * the start (undefined until chosen), as `endpoint` is: layers copy the request with one field changed
+   * (`{ ...request, endpoint }`), and V8 copies an object at the cost of a literal only when no new key
+   * is added; adding one cost 1.5 µs per copy (measured).
    */
   version: string | undefined;
   /** Chosen by the balancer. */
@@ -37,12 +38,6 @@ export interface UpstreamResponse {
   body: ResponseBody | null;
   /** Set on replies the proxy made itself; names why (sent as x-typemesh-reason). */
   reason?: string;
-  /**
-   * The version the split chose. A reply the caller's proxy made itself (a timeout, an ejected or
-   * unreachable endpoint) carries no x-typemesh-version from the destination, yet it is that version's
-   * failure: metrics and rollout gates count it there.
-   */
-  version?: string;
   /** Whether the hop to the endpoint was mTLS (Istio's connection_security_policy label). */
   security?: "mutual_tls" | "none";
 }
