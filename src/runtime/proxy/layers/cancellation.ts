@@ -42,7 +42,9 @@ export class Cancellation implements CancelSignal {
   removeEventListener(_type: "abort", listener: () => void): void {
     const listeners = this.listeners;
     const at = listeners ? listeners.indexOf(listener) : -1;
-    if (at >= 0) listeners!.splice(at, 1);
+    // Most often the one added last (a layer's own, on its way out): pop, not splice.
+    if (at >= 0 && at === listeners!.length - 1) listeners!.pop();
+    else if (at >= 0) listeners!.splice(at, 1);
   }
 
   abort(reason: unknown): void {
@@ -72,23 +74,31 @@ export interface LinkedAbort {
   dispose(): void;
 }
 
+/** A cancellation that follows a parent: one object and one listener, where a timeout layer needs one per request. */
+class LinkedCancellation extends Cancellation implements LinkedAbort {
+  private readonly follow = () => this.abort(this.parent.reason);
+
+  constructor(private readonly parent: CancelSignal) {
+    super();
+    parent.addEventListener("abort", this.follow, { once: true });
+  }
+
+  dispose(): void {
+    this.parent.removeEventListener("abort", this.follow);
+  }
+}
+
 /**
  * A cancellation aborted with the parent's reason when the parent aborts. Unlike AbortSignal.any, it
  * detaches when disposed, so a long-lived parent does not collect listeners.
  */
 export function linkedAbort(parent: CancelSignal): LinkedAbort {
-  const child = new Cancellation();
   if (parent.aborted) {
+    const child = new Cancellation();
     child.abort(parent.reason);
     return { signal: child, abort: () => {}, dispose: () => {} };
   }
-  const follow = () => child.abort(parent.reason);
-  parent.addEventListener("abort", follow, { once: true });
-  return {
-    signal: child,
-    abort: (reason) => child.abort(reason),
-    dispose: () => parent.removeEventListener("abort", follow),
-  };
+  return new LinkedCancellation(parent);
 }
 
 /** Resolves after ms, or early (false) once the signal aborts. */
