@@ -58,3 +58,24 @@ test("the control plane's traffic figures sum the series of one edge", () => {
   series.record(labels(), 1);
   assert.equal(traffic[0]!.count, 3, "a snapshot is a copy");
 });
+
+test("each request is counted in its own series whether its labels were seen just before or long ago", async () => {
+  const series = new RequestSeries();
+  const registry = new Registry();
+  series.register(registry);
+  // More label sets than the recent list holds, in turn, and one label object changed in place between
+  // requests (as a listener's is): every set must keep its own count.
+  const codes = ["200", "201", "404", "500", "503", "504"];
+  const reused = labels();
+  for (let round = 0; round < 5; round++) {
+    for (const [i, code] of codes.entries()) {
+      reused.response_code = code;
+      for (let n = 0; n <= i; n++) series.record(reused, 1);
+    }
+  }
+  const text = await registry.metrics();
+  for (const [i, code] of codes.entries()) {
+    assert.match(text, new RegExp(`typemesh_requests_total\\{[^}]*response_code="${code}"[^}]*\\} ${5 * (i + 1)}\\n`), code);
+  }
+  assert.equal(text.match(/^typemesh_requests_total\{/gm)?.length, codes.length);
+});
