@@ -6,13 +6,13 @@ import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 
 /** The new space's size in MB at the start and the largest it got while allocating young garbage. */
-function newSpace(capMb: number | undefined): { start: number; largest: number } {
+function newSpace(setup: string | undefined): { start: number; largest: number } {
   const script = `
     const v8 = await import("node:v8");
-    const { boundYoungGeneration } = await import(${JSON.stringify(new URL("./proxy-v8-flags.ts", import.meta.url).href)});
+    const flags = await import(${JSON.stringify(new URL("./proxy-v8-flags.ts", import.meta.url).href)});
     const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size / 2 ** 20;
     const start = size();
-    ${capMb === undefined ? "" : `boundYoungGeneration(${capMb});`}
+    ${setup ?? ""}
     let largest = start;
     let keep = [];
     // As a server allocates: in turns of the event loop, each keeping some of what it made for a while.
@@ -28,9 +28,16 @@ function newSpace(capMb: number | undefined): { start: number; largest: number }
 test("the new space grows up to the cap and no further", () => {
   const free = newSpace(undefined);
   assert.ok(free.largest >= 16, `without a bound V8 grows the new space (${free.start} → ${free.largest} MB), else this test shows nothing`);
-  const bounded = newSpace(8);
+  const bounded = newSpace("flags.boundYoungGeneration(8);");
   assert.ok(bounded.largest <= 8, `bounded at 8 MB, the new space got to ${bounded.largest} MB`);
   assert.ok(bounded.largest >= Math.min(8, free.largest), `below the cap it may still grow (${bounded.start} → ${bounded.largest} MB)`);
+});
+
+test("typemesh proxy --tune memory bounds the new space and --tune throughput leaves it to V8", () => {
+  const memory = newSpace(`flags.setSidecarV8Flags({ oldGenerationBudgetMb: 0, tune: "memory" });`);
+  assert.ok(memory.largest <= 8, `--tune memory: the new space got to ${memory.largest} MB`);
+  const throughput = newSpace(`flags.setSidecarV8Flags({ oldGenerationBudgetMb: 0, tune: "throughput" });`);
+  assert.ok(throughput.largest >= 16, `--tune throughput: the new space stayed at ${throughput.largest} MB`);
 });
 
 /**

@@ -138,13 +138,25 @@ export function boundOldGeneration(budgetMb = OLD_GROWTH_BUDGET_MB): () => void 
 }
 
 /**
- * V8 tuned to collect the old generation early; an `oldGenerationBudgetMb` above 0 also forces a full GC
- * past that growth (`typemesh proxy --old-generation-budget`).
+ * `typemesh proxy --tune`. "memory" (the default) keeps a sidecar within issue 3's 80 MB: the young
+ * generation bounded, undici's parser left on V8's baseline compiler (below). "throughput" leaves both
+ * to V8: about a tenth less CPU per request at saturation, for about 20 MB more at peak (bench/RESULTS.md,
+ * Proxy, "What the memory bound costs"), for a proxy that carries heavy traffic on a host with memory
+ * to spare. Both collect the old generation early.
  */
-export function setSidecarV8Flags({ oldGenerationBudgetMb }: { oldGenerationBudgetMb: number }): void {
-  boundYoungGeneration();
+export const TUNINGS = ["memory", "throughput"] as const;
+export type Tuning = (typeof TUNINGS)[number];
+
+/**
+ * V8 tuned to collect the old generation early; with "memory", its young generation and WebAssembly
+ * compiler bounded too; an `oldGenerationBudgetMb` above 0 also forces a full GC past that growth
+ * (`typemesh proxy --old-generation-budget`).
+ */
+export function setSidecarV8Flags({ oldGenerationBudgetMb, tune = "memory" }: { oldGenerationBudgetMb: number; tune?: Tuning }): void {
   tuneOldGeneration();
   if (oldGenerationBudgetMb > 0) boundOldGeneration(oldGenerationBudgetMb);
+  if (tune === "throughput") return;
+  boundYoungGeneration();
   // undici parses responses with llhttp compiled to WebAssembly. Once a connection is busy, V8 compiles
   // llhttp's parser again with TurboFan in the background, and that compilation takes 30–40 MB of RSS for
   // a few hundred milliseconds: it was every proxy's peak under load (VmHWM 110–112 MB; the bare Node.js

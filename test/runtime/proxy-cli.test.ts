@@ -53,3 +53,14 @@ test("typemesh proxy --old-generation-budget takes a whole number of MB, 0 or mo
     assert.ok(result.stderr.includes(JSON.stringify(bad)), result.stderr);
   }
 });
+
+test("typemesh proxy --tune takes memory or throughput (else exit 64, naming the choices)", () => {
+  const run = (profile: string) => spawnSync(process.execPath, [
+    path.join(repo, "bin/typemesh.js"), "proxy", "--service", "shopper", "--version", "v1", "--app", "127.0.0.1:9",
+    "--tune", profile, "--help",
+  ], { cwd: repo, encoding: "utf8" });
+  for (const good of ["memory", "throughput"]) assert.equal(run(good).status, 0, `--tune ${good}: ${run(good).stderr}`);
+  const result = run("fast");
+  assert.equal(result.status, 64, `--tune fast: exit ${result.status}\n${result.stderr}`);
+  assert.match(result.stderr, /'fast' is invalid\. Allowed choices are memory, throughput/);
+});
