@@ -9,6 +9,7 @@
 //                                                    [--inbound]             (the callee's inbound listener instead)
 //                                                    [--cpu-prof DIR]        (a CPU profile of typemesh's proxy)
 //                                                    [--baseline REF]        (also the proxy of git REF, e.g. HEAD~1)
+//                                                    [--tuned]               (also a proxy started with --tune throughput)
 //
 // --baseline checks REF out into a temporary worktree (sharing this checkout's node_modules), prebuilds
 // it, and runs its proxy as one more row of every round: a change is judged against its parent on the
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     inbound: { type: "boolean", default: false },
     "cpu-prof": { type: "string" },
     baseline: { type: "string" },
+    tuned: { type: "boolean", default: false },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -69,6 +71,8 @@ try {
     const old = startBenchProxy(mesh, children, `${id}-baseline`, service, app, { cli: path.join(baselineTree, "bin/typemesh.js") });
     baseline = { pid: old.process.pid!, ...await proxyPorts(old) };
   }
+  const tuned = args.tuned ? startBenchProxy(mesh, children, `${id}-tuned`, service, app, { args: ["--tune", "throughput"] }) : undefined;
+  const tunedPorts = tuned && await proxyPorts(tuned);
   sockets.push(await registerApp(controlPlane, upstreamPort, "bench/direct"), await registerApp(controlPlane, upstreamPort, "bench/resilient"));
   const bare = startChild("bare proxy", process.execPath, ["--import", "tsx", "bench/proxy/bare-proxy.ts", String(upstreamPort)]);
   children.push(bare);
@@ -84,6 +88,11 @@ try {
     targets.splice(1, 0, args.inbound
       ? { name: `typemesh inbound at ${args.baseline}`, pid: baseline.pid, url: `http://127.0.0.1:${baseline.inbound}/api/items`, host: undefined }
       : { name: `typemesh outbound at ${args.baseline}`, pid: baseline.pid, url: `http://127.0.0.1:${baseline.outbound}/api/items`, host: args.host });
+  }
+  if (tuned && tunedPorts) {
+    targets.splice(1, 0, args.inbound
+      ? { name: "typemesh inbound, --tune throughput", pid: tuned.process.pid!, url: `http://127.0.0.1:${tunedPorts.inbound}/api/items`, host: undefined }
+      : { name: "typemesh outbound, --tune throughput", pid: tuned.process.pid!, url: `http://127.0.0.1:${tunedPorts.outbound}/api/items`, host: args.host });
   }
   // The typemesh proxy learns its view from the control plane: wait until it routes.
   for (const target of targets) {
