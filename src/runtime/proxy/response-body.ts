@@ -27,11 +27,14 @@ export interface BodySource {
 
 const BUFFER_LIMIT = 64 * 1024;
 
+/** Shared by every body holding no chunks; frozen, so that a push onto it would throw rather than leak. */
+const NO_CHUNKS = Object.freeze([]) as unknown as Buffer[];
+
 type State = "open" | "complete" | "failed" | "destroyed";
 
 export class ResponseBody {
   private state: State = "open";
-  private chunks: Buffer[] = [];
+  private chunks: Buffer[] = NO_CHUNKS;
   private buffered = 0;
   private sink: BodySink | undefined;
   private taken = false;
@@ -58,7 +61,8 @@ export class ResponseBody {
   /** Runs once, when the body is done (at once if it is). */
   onDone(listener: () => void): void {
     if (this.state !== "open") listener();
-    else (this.listeners ??= []).push(listener);
+    else if (this.listeners) this.listeners.push(listener);
+    else this.listeners = [listener]; // not a push onto []: see Cancellation.addEventListener
   }
 
   // ── producer side ──
@@ -76,7 +80,8 @@ export class ResponseBody {
       if (this.buffered > this.discardLimit) this.destroy(new Error("discarded body exceeds its limit"));
       return true;
     }
-    this.chunks.push(chunk);
+    if (this.chunks.length === 0) this.chunks = [chunk]; // never a push onto NO_CHUNKS, and one chunk is most bodies (see onDone)
+    else this.chunks.push(chunk);
     this.buffered += chunk.length;
     if (this.buffered <= BUFFER_LIMIT) return true;
     this.paused = true;
@@ -94,7 +99,7 @@ export class ResponseBody {
     if (this.state !== "open") return;
     this.state = "failed";
     this.failure = error;
-    this.chunks = [];
+    this.chunks = NO_CHUNKS;
     // The client must not take a cut body for a whole one.
     this.sink?.destroy();
     this.settle();
@@ -107,7 +112,7 @@ export class ResponseBody {
     if (this.state !== "open") return;
     this.state = "destroyed";
     this.failure = reason;
-    this.chunks = [];
+    this.chunks = NO_CHUNKS;
     this.source?.abort(reason);
     // Cut while streaming to the client (a deadline): the client must not take it for a whole body.
     this.sink?.destroy();
@@ -121,7 +126,7 @@ export class ResponseBody {
   discard(limit = 64 * 1024): void {
     if (this.state !== "open" || this.taken) return;
     this.discardLimit = limit;
-    this.chunks = [];
+    this.chunks = NO_CHUNKS;
     if (this.buffered > limit) return this.destroy(new Error("discarded body exceeds its limit"));
     this.unpause();
   }
@@ -137,7 +142,7 @@ export class ResponseBody {
     if (this.state === "complete") {
       // Whole already (the common case for small answers): one end() sends headers and body together.
       const chunks = this.chunks;
-      this.chunks = [];
+      this.chunks = NO_CHUNKS;
       sink.end(chunks.length === 0 ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
       return;
     }
@@ -147,7 +152,7 @@ export class ResponseBody {
     }
     this.sink = sink;
     const chunks = this.chunks;
-    this.chunks = [];
+    this.chunks = NO_CHUNKS;
     let writable = true;
     for (const chunk of chunks) writable = sink.write(chunk);
     sink.once("drain", () => this.drained());

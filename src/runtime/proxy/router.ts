@@ -8,10 +8,16 @@ import type { Endpoint, ProxyView } from "../protocol/messages.ts";
 import type { Handler } from "./layers/types.ts";
 import { routeStack, type StackDeps } from "./stack.ts";
 
+export interface SelectedRoute {
+  route: RouteIR;
+  stack: Handler;
+}
+
 export interface ServiceEntry {
   service: ServiceIR;
   routes: RouteIR[];
-  stacks: Handler[];
+  /** Per route (same order), the route with its stack: what select answers, made once. */
+  selections: SelectedRoute[];
 }
 
 export type Resolution = { kind: "service"; entry: ServiceEntry } | { kind: "denied"; id: string } | { kind: "unknown" };
@@ -20,7 +26,7 @@ export interface Router {
   readonly version: string;
   readonly view: ProxyView;
   resolve(host: string): Resolution;
-  select(entry: ServiceEntry, facts: RequestFacts): { route: RouteIR; stack: Handler } | undefined;
+  select(entry: ServiceEntry, facts: RequestFacts): SelectedRoute | undefined;
   endpoints(): Endpoint[];
 }
 
@@ -73,7 +79,7 @@ export function buildRouter(version: string, view: ProxyView, deps: Omit<StackDe
   const shortNames = new Map<string, ServiceIR[]>();
   for (const service of view.outbound) {
     const routes = effectiveRoutes(service);
-    const entry: ServiceEntry = { service, routes, stacks: routes.map((r) => routeStack(service, r, stackDeps)) };
+    const entry: ServiceEntry = { service, routes, selections: routes.map((route) => ({ route, stack: routeStack(service, route, stackDeps) })) };
     for (const host of hostnames(service)) hosts.set(host, { kind: "service", entry });
     shortNames.set(service.name, [...(shortNames.get(service.name) ?? []), service]);
   }
@@ -100,7 +106,7 @@ export function buildRouter(version: string, view: ProxyView, deps: Omit<StackDe
     },
     select(entry, facts) {
       const selected = selectRoute(entry.routes, facts);
-      return selected && { route: selected.route, stack: entry.stacks[selected.index]! };
+      return selected && entry.selections[selected.index];
     },
     endpoints: () => all,
   };

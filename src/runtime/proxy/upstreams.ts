@@ -18,8 +18,17 @@ export interface UpstreamTls {
   connectorFor(expectedIdentity: string): buildConnector.connector;
 }
 
+type PoolKey = Pick<Endpoint, "host" | "port" | "identity">;
+
 export class Upstreams {
   private readonly pools = new Map<string, UpstreamPool>();
+  /**
+   * The pool found last for an endpoint object (the router's, kept for its life), with the key and
+   * identity it was found under: a hit costs no key string built and hashed per request. Checked
+   * against the map, since a pool may have been retired (recycleSecure, retain) or the endpoint become
+   * reachable over mTLS since.
+   */
+  private readonly found = new WeakMap<PoolKey, { key: string; identity: string | undefined; entry: UpstreamPool }>();
 
   constructor(private readonly connectionsPerOrigin = 64, private readonly tls?: UpstreamTls) {}
 
@@ -36,11 +45,13 @@ export class Upstreams {
     return identity ? `https://${endpoint.host}:${endpoint.port}#${identity}` : Upstreams.origin(endpoint);
   }
 
-  get(endpoint: Pick<Endpoint, "host" | "port" | "identity">): UpstreamPool {
+  get(endpoint: PoolKey): UpstreamPool {
+    const identity = this.secure(endpoint);
+    const found = this.found.get(endpoint);
+    if (found && found.identity === identity && this.pools.get(found.key) === found.entry) return found.entry;
     const key = this.key(endpoint);
     let entry = this.pools.get(key);
     if (!entry) {
-      const identity = this.secure(endpoint);
       const origin = identity ? `https://${endpoint.host}:${endpoint.port}` : Upstreams.origin(endpoint);
       entry = {
         pool: new Pool(origin, {
@@ -58,6 +69,7 @@ export class Upstreams {
       };
       this.pools.set(key, entry);
     }
+    this.found.set(endpoint, { key, identity, entry });
     return entry;
   }
 

@@ -36,7 +36,11 @@ export class Cancellation implements CancelSignal {
   }
 
   addEventListener(_type: "abort", listener: () => void): void {
-    if (!this.aborted) (this.listeners ??= []).push(listener);
+    if (this.aborted) return;
+    // A literal of one rather than a push onto []: V8 gives a pushed-onto empty array room for 16 more
+    // (about 190 bytes against 64), and most cancellations have one listener or two.
+    if (this.listeners) this.listeners.push(listener);
+    else this.listeners = [listener];
   }
 
   removeEventListener(_type: "abort", listener: () => void): void {
