@@ -48,11 +48,12 @@ export function hasBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
 }
 
-/** Aborted when the client disconnects before the response is complete. */
+/** Aborted when the client disconnects before the response is complete, or its request body fails. */
 export function clientAbortSignal(req: IncomingMessage, res: ServerResponse): Cancellation {
   const controller = new Cancellation();
   res.on("close", () => { if (!res.writableFinished) controller.abort(new Error("client closed the connection")); });
-  req.on("error", () => controller.abort(new Error("client request errored")));
+  // Only a request body still arriving can fail on its own; a client that goes away closes the response.
+  if (hasBody(req)) req.on("error", () => controller.abort(new Error("client request errored")));
   return controller;
 }
 
