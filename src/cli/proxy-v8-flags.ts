@@ -140,9 +140,9 @@ export function boundOldGeneration(budgetMb = OLD_GROWTH_BUDGET_MB): () => void 
 /**
  * `typemesh proxy --tune`. "memory" (the default) keeps a sidecar within issue 3's 80 MB: the young
  * generation bounded, undici's parser left on V8's baseline compiler (below). "throughput" leaves both
- * to V8: about a tenth less CPU per request at saturation, for about 20 MB more at peak (bench/RESULTS.md,
- * Proxy, "What the memory bound costs"), for a proxy that carries heavy traffic on a host with memory
- * to spare. Both collect the old generation early.
+ * to V8: 5–10% less CPU per request at saturation, for 10–20 MB more at peak (bench/RESULTS.md, Proxy,
+ * "What the memory bound costs"), for a proxy that carries heavy traffic on a host with memory to
+ * spare. Both collect the old generation early.
  */
 export const TUNINGS = ["memory", "throughput"] as const;
 export type Tuning = (typeof TUNINGS)[number];
