@@ -50,11 +50,16 @@ export function handleInbound(ctx: InboundContext) {
     const app = ctx.upstreams.get(ctx.app);
     const headers: Headers = headersForApp(forwardableHeaders(req.headers), gate.authorized, gate.peer, ctx.identity?.spiffeId());
     const forward = () => {
+      // As in outbound.ts, the callbacks that end a promise chain must not throw.
       const failed = (error: unknown) => {
-        if (abort.signal.aborted) return finish(499, "client-closed");
-        const failure = connectionFailure(error) ?? "protocol-error";
-        writeLocal(res, 503, `app-${failure}`, `the application of ${ctx.self.service} ${ctx.self.version} at ${ctx.app.host}:${ctx.app.port} failed: ${(error as Error).message}`);
-        finish(503, `app-${failure}`);
+        try {
+          if (abort.signal.aborted) return finish(499, "client-closed");
+          const failure = connectionFailure(error) ?? "protocol-error";
+          writeLocal(res, 503, `app-${failure}`, `the application of ${ctx.self.service} ${ctx.self.version} at ${ctx.app.host}:${ctx.app.port} failed: ${(error as Error).message}`);
+          finish(503, `app-${failure}`);
+        } catch {
+          res.destroy();
+        }
       };
       requestUpstream(app.pool, { method: req.method ?? "GET", path: req.url ?? "/", headers, body: hasBody(req) ? req : null }, abort.signal)
         .then((response) => {
@@ -69,13 +74,17 @@ export function handleInbound(ctx: InboundContext) {
     const fault = injectFault(router?.view.inbound, req, abort.signal, ctx.metrics.resilience);
     if (!fault) return forward();
     fault.then((verdict) => {
-      if (verdict.kind === "cancelled") return finish(499, "client-closed");
-      if (verdict.kind === "abort") {
-        res.setHeader("x-typemesh-version", ctx.self.version);
-        writeLocal(res, verdict.status, "fault-abort", `fault injected by route ${verdict.route} of ${ctx.self.service}: abort with ${verdict.status}`);
-        return finish(verdict.status, "fault-abort");
+      try {
+        if (verdict.kind === "cancelled") return finish(499, "client-closed");
+        if (verdict.kind === "abort") {
+          res.setHeader("x-typemesh-version", ctx.self.version);
+          writeLocal(res, verdict.status, "fault-abort", `fault injected by route ${verdict.route} of ${ctx.self.service}: abort with ${verdict.status}`);
+          return finish(verdict.status, "fault-abort");
+        }
+        forward();
+      } catch {
+        res.destroy();
       }
-      forward();
     }, () => res.destroy());
   };
 }

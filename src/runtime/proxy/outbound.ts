@@ -83,18 +83,24 @@ export function handleOutbound(ctx: OutboundContext) {
       method: req.method ?? "GET", target, headers: outgoing, body: hasBody(req) ? req : undefined,
       service: entry.service, route: selected.route, version: undefined, endpoint: undefined, signal: abort.signal, source: ctx.self,
     };
+    // Neither callback may throw: they end the stack's promise chain, and what escaped them would be an
+    // unhandled rejection (a crash), where the async handler's rejection used to close the connection.
     const failed = (error: unknown) => {
-      if (abort.signal.aborted) return finish(499, "client-closed");
-      writeLocal(res, 500, "proxy-error", `proxy error: ${(error as Error).message}`);
-      finish(500, "proxy-error");
+      try {
+        if (abort.signal.aborted) return finish(499, "client-closed");
+        writeLocal(res, 500, "proxy-error", `proxy error: ${(error as Error).message}`);
+        finish(500, "proxy-error");
+      } catch {
+        res.destroy();
+      }
     };
     const answered = (response: UpstreamResponse) => {
-      // The split layer wrote the version it chose on the request (split.ts). A reply this proxy made
-      // itself (a timeout, an ejected or unreachable endpoint) carries no x-typemesh-version from the
-      // destination, yet it is that version's failure: metrics and rollout gates count it there.
-      labels.destination_version = String(response.headers["x-typemesh-version"] ?? request.version ?? "unknown");
-      labels.connection_security_policy = response.security ?? "none";
       try {
+        // The split layer wrote the version it chose on the request (split.ts). A reply this proxy made
+        // itself (a timeout, an ejected or unreachable endpoint) carries no x-typemesh-version from the
+        // destination, yet it is that version's failure: metrics and rollout gates count it there.
+        labels.destination_version = String(response.headers["x-typemesh-version"] ?? request.version ?? "unknown");
+        labels.connection_security_policy = response.security ?? "none";
         writeResponse(res, response, () => finish(response.status, response.reason ?? "-"));
       } catch (error) {
         failed(error);
