@@ -61,39 +61,25 @@ try {
   const [service, app] = args.inbound ? ["bench/upstream", `127.0.0.1:${upstreamPort}`] : ["bench/client", "127.0.0.1:9"];
   const profile = args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(args["cpu-prof"])] : [];
   const id = service.replace("/", "-");
-  const proxy = startBenchProxy(mesh, children, id, service, app, { nodeFlags: profile });
-  const { outbound, inbound } = await proxyPorts(proxy);
-  let baseline: { pid: number; outbound: number; inbound: number } | undefined;
+  // Each typemesh row is a proxy of its own, measured on the listener the run is about.
+  const listenerOf = async (name: string, child: Child) => {
+    const ports = await proxyPorts(child);
+    const [port, host] = args.inbound ? [ports.inbound, undefined] : [ports.outbound, args.host];
+    return { name: `typemesh ${args.inbound ? "inbound" : "outbound"}${name}`, pid: child.process.pid!, url: `http://127.0.0.1:${port}/api/items`, host };
+  };
+  const rows = [await listenerOf(args.inbound ? " (in front of the app)" : ` (Host: ${args.host})`, startBenchProxy(mesh, children, id, service, app, { nodeFlags: profile }))];
+  if (args.tuned) rows.push(await listenerOf(", --tune throughput", startBenchProxy(mesh, children, `${id}-tuned`, service, app, { args: ["--tune", "throughput"] })));
   if (baselineTree) {
     execFileSync("git", ["worktree", "add", "--detach", baselineTree, args.baseline!], { cwd: repo, stdio: "ignore" });
     symlinkSync(path.join(repo, "node_modules"), path.join(baselineTree, "node_modules"));
     execFileSync(process.execPath, ["scripts/prebuild.mjs"], { cwd: baselineTree, stdio: "ignore" });
-    const old = startBenchProxy(mesh, children, `${id}-baseline`, service, app, { cli: path.join(baselineTree, "bin/typemesh.js") });
-    baseline = { pid: old.process.pid!, ...await proxyPorts(old) };
+    rows.push(await listenerOf(` at ${args.baseline}`, startBenchProxy(mesh, children, `${id}-baseline`, service, app, { cli: path.join(baselineTree, "bin/typemesh.js") })));
   }
-  const tuned = args.tuned ? startBenchProxy(mesh, children, `${id}-tuned`, service, app, { args: ["--tune", "throughput"] }) : undefined;
-  const tunedPorts = tuned && await proxyPorts(tuned);
   sockets.push(await registerApp(controlPlane, upstreamPort, "bench/direct"), await registerApp(controlPlane, upstreamPort, "bench/resilient"));
   const bare = startChild("bare proxy", process.execPath, ["--import", "tsx", "bench/proxy/bare-proxy.ts", String(upstreamPort)]);
   children.push(bare);
   const barePort = Number((await bare.waitFor(/bare proxy listening on (\d+)/))[1]);
-
-  const targets = [
-    args.inbound
-      ? { name: "typemesh inbound (in front of the app)", pid: proxy.process.pid!, url: `http://127.0.0.1:${inbound}/api/items`, host: undefined }
-      : { name: `typemesh outbound (Host: ${args.host})`, pid: proxy.process.pid!, url: `http://127.0.0.1:${outbound}/api/items`, host: args.host },
-    { name: "bare Node.js proxy", pid: bare.process.pid!, url: `http://127.0.0.1:${barePort}/api/items`, host: undefined },
-  ];
-  if (baseline) {
-    targets.splice(1, 0, args.inbound
-      ? { name: `typemesh inbound at ${args.baseline}`, pid: baseline.pid, url: `http://127.0.0.1:${baseline.inbound}/api/items`, host: undefined }
-      : { name: `typemesh outbound at ${args.baseline}`, pid: baseline.pid, url: `http://127.0.0.1:${baseline.outbound}/api/items`, host: args.host });
-  }
-  if (tuned && tunedPorts) {
-    targets.splice(1, 0, args.inbound
-      ? { name: "typemesh inbound, --tune throughput", pid: tuned.process.pid!, url: `http://127.0.0.1:${tunedPorts.inbound}/api/items`, host: undefined }
-      : { name: "typemesh outbound, --tune throughput", pid: tuned.process.pid!, url: `http://127.0.0.1:${tunedPorts.outbound}/api/items`, host: args.host });
-  }
+  const targets = [...rows, { name: "bare Node.js proxy", pid: bare.process.pid!, url: `http://127.0.0.1:${barePort}/api/items`, host: undefined as string | undefined }];
   // The typemesh proxy learns its view from the control plane: wait until it routes.
   for (const target of targets) {
     for (let i = 0; i < 100 && (await load(target.url, target.host, 1).catch(() => 0)) === 0; i++) await sleep(100);
