@@ -28,6 +28,29 @@ export function guarded(handler: RequestHandler): (req: IncomingMessage, res: Se
   };
 }
 
+/**
+ * Ends a listener's chain on an answer: `answered` with its value, else `failed` with its error or with
+ * whatever `answered` threw; should `failed` throw too, the request's connection is closed. Nothing
+ * escapes as an unhandled rejection (a crash), as an async handler's rejection could not, and it costs
+ * one `then`, no promise of its own.
+ */
+export function whenAnswered<T>(res: ServerResponse, answer: Promise<T>, answered: (value: T) => void, failed: (error: unknown) => void): void {
+  const fail = (error: unknown) => {
+    try {
+      failed(error);
+    } catch {
+      res.destroy();
+    }
+  };
+  answer.then((value) => {
+    try {
+      answered(value);
+    } catch (error) {
+      fail(error);
+    }
+  }, fail);
+}
+
 export function forwardableHeaders(raw: IncomingMessage["headers"]): Headers {
   const out: Headers = {};
   // Headers the Connection header names are hop-by-hop too. Most requests send none, or one of the two

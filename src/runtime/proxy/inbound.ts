@@ -1,7 +1,7 @@
 // The inbound listener: traffic from other proxies to this workload. Forwards to the local app over a
 // keep-alive pool and marks the response with the workload's version (how callers' metrics learn it).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { clientAbortSignal, forwardableHeaders, hasBody, writeLocal, writeResponse } from "./http-forwarding.ts";
+import { clientAbortSignal, forwardableHeaders, hasBody, whenAnswered, writeLocal, writeResponse } from "./http-forwarding.ts";
 import type { Headers } from "./layers/types.ts";
 import type { ProxyMetrics } from "./metrics.ts";
 import type { Router } from "./router.ts";
@@ -49,42 +49,26 @@ export function handleInbound(ctx: InboundContext) {
     const abort = clientAbortSignal(req, res);
     const app = ctx.upstreams.get(ctx.app);
     const headers: Headers = headersForApp(forwardableHeaders(req.headers), gate.authorized, gate.peer, ctx.identity?.spiffeId());
-    const forward = () => {
-      // As in outbound.ts, the callbacks that end a promise chain must not throw.
-      const failed = (error: unknown) => {
-        try {
-          if (abort.signal.aborted) return finish(499, "client-closed");
-          const failure = connectionFailure(error) ?? "protocol-error";
-          writeLocal(res, 503, `app-${failure}`, `the application of ${ctx.self.service} ${ctx.self.version} at ${ctx.app.host}:${ctx.app.port} failed: ${(error as Error).message}`);
-          finish(503, `app-${failure}`);
-        } catch {
-          res.destroy();
-        }
-      };
-      requestUpstream(app.pool, { method: req.method ?? "GET", path: req.url ?? "/", headers, body: hasBody(req) ? req : null }, abort.signal)
-        .then((response) => {
-          try {
-            writeResponse(res, response, () => finish(response.status), { "x-typemesh-version": ctx.self.version });
-          } catch (error) {
-            failed(error);
-          }
-        }, failed);
-    };
+    const forward = () => whenAnswered(res,
+      requestUpstream(app.pool, { method: req.method ?? "GET", path: req.url ?? "/", headers, body: hasBody(req) ? req : null }, abort.signal),
+      (response) => writeResponse(res, response, () => finish(response.status), { "x-typemesh-version": ctx.self.version }),
+      (error) => {
+        if (abort.signal.aborted) return finish(499, "client-closed");
+        const failure = connectionFailure(error) ?? "protocol-error";
+        writeLocal(res, 503, `app-${failure}`, `the application of ${ctx.self.service} ${ctx.self.version} at ${ctx.app.host}:${ctx.app.port} failed: ${(error as Error).message}`);
+        finish(503, `app-${failure}`);
+      });
     // DESIGN's inbound order: mTLS identity → authz → fault → app. The fault is the route's (fault.ts).
     const fault = injectFault(router?.view.inbound, req, abort.signal, ctx.metrics.resilience);
     if (!fault) return forward();
-    fault.then((verdict) => {
-      try {
-        if (verdict.kind === "cancelled") return finish(499, "client-closed");
-        if (verdict.kind === "abort") {
-          res.setHeader("x-typemesh-version", ctx.self.version);
-          writeLocal(res, verdict.status, "fault-abort", `fault injected by route ${verdict.route} of ${ctx.self.service}: abort with ${verdict.status}`);
-          return finish(verdict.status, "fault-abort");
-        }
-        forward();
-      } catch {
-        res.destroy();
+    whenAnswered(res, fault, (verdict) => {
+      if (verdict.kind === "cancelled") return finish(499, "client-closed");
+      if (verdict.kind === "abort") {
+        res.setHeader("x-typemesh-version", ctx.self.version);
+        writeLocal(res, verdict.status, "fault-abort", `fault injected by route ${verdict.route} of ${ctx.self.service}: abort with ${verdict.status}`);
+        return finish(verdict.status, "fault-abort");
       }
+      forward();
     }, () => res.destroy());
   };
 }

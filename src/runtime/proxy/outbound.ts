@@ -3,7 +3,7 @@
 // route's stack on the router the request started with.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { splitTarget } from "../../compiler/simulate/match-request.ts";
-import { clientAbortSignal, forwardableHeaders, hasBody, writeLocal, writeResponse } from "./http-forwarding.ts";
+import { clientAbortSignal, forwardableHeaders, hasBody, whenAnswered, writeLocal, writeResponse } from "./http-forwarding.ts";
 import type { Headers, OutboundRequest, UpstreamResponse } from "./layers/types.ts";
 import type { ProxyMetrics } from "./metrics.ts";
 import type { Router } from "./router.ts";
@@ -83,35 +83,23 @@ export function handleOutbound(ctx: OutboundContext) {
       method: req.method ?? "GET", target, headers: outgoing, body: hasBody(req) ? req : undefined,
       service: entry.service, route: selected.route, version: undefined, endpoint: undefined, signal: abort.signal, source: ctx.self,
     };
-    // Neither callback may throw: they end the stack's promise chain, and what escaped them would be an
-    // unhandled rejection (a crash), where the async handler's rejection used to close the connection.
-    const failed = (error: unknown) => {
-      try {
-        if (abort.signal.aborted) return finish(499, "client-closed");
-        writeLocal(res, 500, "proxy-error", `proxy error: ${(error as Error).message}`);
-        finish(500, "proxy-error");
-      } catch {
-        res.destroy();
-      }
-    };
-    const answered = (response: UpstreamResponse) => {
-      try {
-        // The split layer wrote the version it chose on the request (split.ts). A reply this proxy made
-        // itself (a timeout, an ejected or unreachable endpoint) carries no x-typemesh-version from the
-        // destination, yet it is that version's failure: metrics and rollout gates count it there.
-        labels.destination_version = String(response.headers["x-typemesh-version"] ?? request.version ?? "unknown");
-        labels.connection_security_policy = response.security ?? "none";
-        writeResponse(res, response, () => finish(response.status, response.reason ?? "-"));
-      } catch (error) {
-        failed(error);
-      }
-    };
     let answer: Promise<UpstreamResponse>;
     try {
       answer = selected.stack(request);
     } catch (error) {
-      return failed(error);
+      answer = Promise.reject(error);
     }
-    answer.then(answered, failed);
+    whenAnswered(res, answer, (response) => {
+      // The split layer wrote the version it chose on the request (split.ts). A reply this proxy made
+      // itself (a timeout, an ejected or unreachable endpoint) carries no x-typemesh-version from the
+      // destination, yet it is that version's failure: metrics and rollout gates count it there.
+      labels.destination_version = String(response.headers["x-typemesh-version"] ?? request.version ?? "unknown");
+      labels.connection_security_policy = response.security ?? "none";
+      writeResponse(res, response, () => finish(response.status, response.reason ?? "-"));
+    }, (error) => {
+      if (abort.signal.aborted) return finish(499, "client-closed");
+      writeLocal(res, 500, "proxy-error", `proxy error: ${(error as Error).message}`);
+      finish(500, "proxy-error");
+    });
   };
 }
