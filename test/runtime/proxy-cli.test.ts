@@ -40,27 +40,34 @@ test("typemesh proxy --service shopper --version v1 joins, syncs and serves", { 
   assert.equal(reply.echo?.service, "frontend");
 });
 
-test("typemesh proxy --old-generation-budget takes a whole number of MB, 0 or more (else exit 64, naming the value)", () => {
-  // --help after the option: the value is parsed, and a good one ends in the help, not in a proxy.
-  const run = (budget: string) => spawnSync(process.execPath, [
-    path.join(repo, "bin/typemesh.js"), "proxy", "--service", "shopper", "--version", "v1", "--app", "127.0.0.1:9",
-    "--old-generation-budget", budget, "--help",
+/**
+ * `typemesh proxy` with one option and --help after it: the value is parsed, and a good one ends in the
+ * help, not in a proxy. Each value is run once.
+ */
+function proxyWith(option: string, value: string) {
+  return spawnSync(process.execPath, [
+    path.join(repo, "bin/typemesh.js"), "proxy", "--service", "shopper", "--version", "v1", "--app", "127.0.0.1:9", option, value, "--help",
   ], { cwd: repo, encoding: "utf8" });
-  for (const good of ["0", "16"]) assert.equal(run(good).status, 0, `--old-generation-budget ${good}: ${run(good).stderr}`);
+}
+
+test("typemesh proxy --old-generation-budget takes a whole number of MB, 0 or more (else exit 64, naming the value)", () => {
+  for (const good of ["0", "16"]) {
+    const result = proxyWith("--old-generation-budget", good);
+    assert.equal(result.status, 0, `--old-generation-budget ${good}: ${result.stderr}`);
+  }
   for (const bad of ["-1", "2.5", "lots"]) {
-    const result = run(bad);
+    const result = proxyWith("--old-generation-budget", bad);
     assert.equal(result.status, 64, `--old-generation-budget ${bad}: exit ${result.status}\n${result.stderr}`);
     assert.ok(result.stderr.includes(JSON.stringify(bad)), result.stderr);
   }
 });
 
 test("typemesh proxy --tune takes memory or throughput (else exit 64, naming the choices)", () => {
-  const run = (profile: string) => spawnSync(process.execPath, [
-    path.join(repo, "bin/typemesh.js"), "proxy", "--service", "shopper", "--version", "v1", "--app", "127.0.0.1:9",
-    "--tune", profile, "--help",
-  ], { cwd: repo, encoding: "utf8" });
-  for (const good of ["memory", "throughput"]) assert.equal(run(good).status, 0, `--tune ${good}: ${run(good).stderr}`);
-  const result = run("fast");
+  for (const good of ["memory", "throughput"]) {
+    const result = proxyWith("--tune", good);
+    assert.equal(result.status, 0, `--tune ${good}: ${result.stderr}`);
+  }
+  const result = proxyWith("--tune", "fast");
   assert.equal(result.status, 64, `--tune fast: exit ${result.status}\n${result.stderr}`);
   assert.match(result.stderr, /'fast' is invalid\. Allowed choices are memory, throughput/);
 });

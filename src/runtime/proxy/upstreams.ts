@@ -36,12 +36,11 @@ export class Upstreams {
     return `http://${endpoint.host}:${endpoint.port}`;
   }
 
-  private secure(endpoint: Pick<Endpoint, "host" | "port" | "identity">): string | undefined {
+  private secure(endpoint: PoolKey): string | undefined {
     return endpoint.identity !== undefined && this.tls?.available() ? endpoint.identity : undefined;
   }
 
-  private key(endpoint: Pick<Endpoint, "host" | "port" | "identity">): string {
-    const identity = this.secure(endpoint);
+  private key(endpoint: PoolKey, identity = this.secure(endpoint)): string {
     return identity ? `https://${endpoint.host}:${endpoint.port}#${identity}` : Upstreams.origin(endpoint);
   }
 
@@ -49,7 +48,7 @@ export class Upstreams {
     const identity = this.secure(endpoint);
     const found = this.found.get(endpoint);
     if (found && found.identity === identity && this.pools.get(found.key) === found.entry) return found.entry;
-    const key = this.key(endpoint);
+    const key = this.key(endpoint, identity);
     let entry = this.pools.get(key);
     if (!entry) {
       const origin = identity ? `https://${endpoint.host}:${endpoint.port}` : Upstreams.origin(endpoint);
@@ -86,7 +85,7 @@ export class Upstreams {
   }
 
   /** Closes pools of endpoints no config names any more. */
-  retain(endpoints: Iterable<Pick<Endpoint, "host" | "port" | "identity">>): void {
+  retain(endpoints: Iterable<PoolKey>): void {
     const keep = new Set([...endpoints].map((e) => this.key(e)));
     for (const [origin, entry] of this.pools) {
       if (keep.has(origin)) continue;
