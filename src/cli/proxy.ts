@@ -2,6 +2,7 @@
 import { Option, type Command } from "commander";
 import { parseHostPort, parseNonNegativeInt, parsePort, parsePositiveInt } from "./options.ts";
 import { DEFAULT_OLD_GENERATION_BUDGET_MB, setSidecarV8Flags, TUNINGS, type Tuning } from "./proxy-v8-flags.ts";
+import { keepTickObjectShape } from "./tick-object-shape.ts";
 
 interface Options {
   service: string; version: string; app: { host: string; port: number }; controlPlane: string; host: string;
@@ -31,6 +32,7 @@ export function registerProxy(program: Command): void {
 Deploy with MALLOC_ARENA_MAX=2 in the environment: glibc's default of eight malloc arenas per core keeps
 several MB more resident under load (docs/cli.md, "typemesh proxy").`)
     .action(async (opts: Options) => {
+      await keepTickObjectShape(); // before setSidecarV8Flags asks for a full GC
       setSidecarV8Flags({ oldGenerationBudgetMb: opts.oldGenerationBudget, tune: opts.tune });
       // The runtime is loaded when the command runs, after V8's flags are set (and not by `typemesh --help`).
       const { Proxy } = await import("../runtime/proxy/proxy.ts");
