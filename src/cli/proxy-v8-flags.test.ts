@@ -88,3 +88,41 @@ test("V8 tuned at run time to collect early keeps the old generation near what i
   // Untuned, V8's own heuristics let 46-70 MB pile up from run to run; tuned stays at least 10 MB below.
   assert.ok(tuned <= free - 10, `tuned ${tuned.toFixed(1)} MB against ${free.toFixed(1)} MB untuned`);
 });
+
+/** The tier a wasm function runs on once called, as V8 reports it: "turbofan", "liftoff" or "none". */
+const TIER = `const tierOf = (f) => { const [liftoff, turbofan] = new Function("f", "return [%IsLiftoffFunction(f), %IsTurboFanFunction(f)]")(f); return turbofan ? "turbofan" : liftoff ? "liftoff" : "none"; };`;
+
+/**
+ * After `setup`, the tier of undici's parser as undici compiles it (lib/dispatcher/client-h1.js: the
+ * same bytes, a new WebAssembly.Module) once it has parsed a response, and of another module's function
+ * compiled after it.
+ */
+function tiers(setup: string): { parser: string; other: string } {
+  const script = `
+    const { createRequire } = await import("node:module");
+    const flags = await import(${JSON.stringify(new URL("./proxy-v8-flags.ts", import.meta.url).href)});
+    ${TIER}
+    ${setup}
+    const require = createRequire(${JSON.stringify(import.meta.url)});
+    const compiled = new WebAssembly.Module(require("undici/lib/llhttp/llhttp_simd-wasm.js"));
+    const parser = new WebAssembly.Instance(compiled, { env: new Proxy({}, { get: () => () => 0 }) }).exports;
+    const response = Buffer.from("HTTP/1.1 204 No Content\\r\\n\\r\\n", "latin1");
+    const at = parser.malloc(response.length);
+    new Uint8Array(parser.memory.buffer, at, response.length).set(response);
+    const status = parser.llhttp_execute(parser.llhttp_alloc(require("undici/lib/llhttp/constants.js").TYPE.RESPONSE), at, response.length);
+    if (status !== 0) throw new Error("the parser answered " + status);
+    // (module (func (export "f") (result i32) i32.const 42))
+    const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0, 7, 5, 1, 1, 102, 0, 0, 10, 6, 1, 4, 0, 65, 42, 11]);
+    const other = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.f;
+    if (other() !== 42) throw new Error("the other module answered wrong");
+    process.stdout.write(JSON.stringify({ parser: tierOf(parser.llhttp_execute), other: tierOf(other) }));`;
+  return JSON.parse(execFileSync(process.execPath, ["--allow-natives-syntax", "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" })) as { parser: string; other: string };
+}
+
+test("--tune memory compiles undici's parser at start with TurboFan, undici's own compile gets that code, and what compiles after stays on Liftoff", () => {
+  assert.equal(tiers("").parser, "liftoff", "V8 first runs the parser on Liftoff's code, else this test shows nothing");
+  const memory = tiers(`flags.setSidecarV8Flags({ oldGenerationBudgetMb: 0, tune: "memory" });`);
+  assert.equal(memory.parser, "turbofan");
+  assert.equal(memory.other, "liftoff", "a module compiled after runs on Liftoff's code, not on a TurboFan compile at its busiest");
+  assert.equal(tiers(`flags.setSidecarV8Flags({ oldGenerationBudgetMb: 0, tune: "throughput" });`).parser, "liftoff", "--tune throughput leaves the parser to V8");
+});

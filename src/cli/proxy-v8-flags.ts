@@ -2,6 +2,7 @@
 // on node's command line would need a wrapper or a second process, which costs more than it saves).
 // `typemesh proxy` makes them first thing, prebuilt or from the sources; a Proxy made in another process
 // (the tests) leaves that process's V8 as it is. Figures: bench/proxy-memory/rss.ts, 2-core machine.
+import { createRequire } from "node:module";
 import { constants, PerformanceObserver, type PerformanceEntry } from "node:perf_hooks";
 import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -139,30 +140,89 @@ export function boundOldGeneration(budgetMb = OLD_GROWTH_BUDGET_MB): () => void 
 
 /**
  * `typemesh proxy --tune`. "memory" (the default) keeps a sidecar within issue 3's 80 MB: the young
- * generation bounded, undici's parser left on V8's baseline compiler (below). "throughput" leaves both
- * to V8: 5–10% less CPU per request at saturation, for 10–20 MB more at peak (bench/RESULTS.md, Proxy,
- * "What the memory bound costs"), for a proxy that carries heavy traffic on a host with memory to
- * spare. Both collect the old generation early.
+ * generation bounded, undici's parser compiled at start with TurboFan's memory-light settings (below).
+ * "throughput" leaves both to V8: less CPU per request at saturation for more memory at peak
+ * (bench/RESULTS.md, Proxy, "What the memory bound costs"), for a proxy that carries heavy traffic on a
+ * host with memory to spare. Both collect the old generation early.
  */
 export const TUNINGS = ["memory", "throughput"] as const;
 export type Tuning = (typeof TUNINGS)[number];
 
 /**
- * V8 tuned to collect the old generation early; with "memory", its young generation and WebAssembly
- * compiler bounded too; an `oldGenerationBudgetMb` above 0 also forces a full GC past that growth
- * (`typemesh proxy --old-generation-budget`).
+ * V8 tuned to collect the old generation early; with "memory", its young generation bounded and undici's
+ * HTTP parser compiled now, memory-light (below); an `oldGenerationBudgetMb` above 0 also forces a full
+ * GC past that growth (`typemesh proxy --old-generation-budget`).
  */
 export function setSidecarV8Flags({ oldGenerationBudgetMb, tune = "memory" }: { oldGenerationBudgetMb: number; tune?: Tuning }): void {
+  if (tune === "memory") precompileHttpParser();
   tuneOldGeneration();
   if (oldGenerationBudgetMb > 0) boundOldGeneration(oldGenerationBudgetMb);
-  if (tune === "throughput") return;
-  boundYoungGeneration();
-  // undici parses responses with llhttp compiled to WebAssembly. Once a connection is busy, V8 compiles
-  // llhttp's parser again with TurboFan in the background, and that compilation takes 30–40 MB of RSS for
-  // a few hundred milliseconds: it was every proxy's peak under load (VmHWM 110–112 MB; the bare Node.js
-  // proxy with undici has it too). Liftoff's code (V8's baseline compiler) parses fast enough here: CPU
-  // per request did not change measurably (158–189 µs with it, 187–216 µs without, on a shared machine),
-  // and the peak went. V8 reads this when it compiles WebAssembly, which undici does at its first
-  // connection, after this runs.
-  setFlagsFromString("--liftoff-only");
+  if (tune === "memory") boundYoungGeneration();
+}
+
+/** V8 flags for compiling undici's parser, each with the value to put back (V8's default) after. */
+const PARSER_COMPILE_FLAGS: ReadonlyArray<[during: string, after: string]> = [
+  ["--no-liftoff", "--liftoff"], // TurboFan, as each function is first called
+  ["--turbo-force-mid-tier-regalloc", "--no-turbo-force-mid-tier-regalloc"],
+  ["--no-wasm-loop-unrolling", "--wasm-loop-unrolling"],
+  ["--no-wasm-loop-peeling", "--wasm-loop-peeling"],
+];
+
+/** A response like an app's, for the parser's first run: status line, headers, a body by length. */
+const SAMPLE_RESPONSE = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\nconnection: keep-alive\r\n\r\n{\"ok\":true}";
+
+interface LlhttpExports {
+  memory: WebAssembly.Memory;
+  malloc(size: number): number;
+  llhttp_alloc(type: number): number;
+  llhttp_execute(parser: number, data: number, length: number): number;
+}
+
+let compiledParser: WebAssembly.Module | undefined;
+
+/**
+ * undici parses responses with llhttp compiled to WebAssembly. Left to V8, it is compiled by Liftoff
+ * (V8's baseline compiler) at the first connection, and again by TurboFan in the background once busy;
+ * that TurboFan compile takes 30–40 MB of RSS for a few hundred milliseconds, and it was every proxy's
+ * peak under load (VmHWM 110–112 MB; the bare Node.js proxy with undici has it too).
+ *
+ * So the parser is compiled here, at start, while the process is small: by TurboFan with the settings
+ * that need the least memory (the mid-tier register allocator, no loop unrolling or peeling), and only
+ * the functions one response's parse calls, by running one. Measured on this machine (undici's
+ * llhttp_simd, a 200-byte response parsed in a loop): 1.0–1.2 µs per response, against 0.8–0.9 µs with
+ * V8's TurboFan settings and 1.6–2.0 µs with Liftoff's code, which the proxy ran before
+ * (--liftoff-only); 12 MB for the compile's moment, against 40 MB; and after it, the same memory as
+ * Liftoff's code (compiling every function instead kept 3–7 MB more).
+ * V8 hands a module compiled from the same bytes the code it has compiled (its native module cache,
+ * while this module is alive), so undici's own module, at its first connection, runs this code.
+ * --liftoff-only then keeps anything else off TurboFan's default compile: functions no response here
+ * called, or other bytes, if undici's were not these.
+ */
+export function precompileHttpParser(): void {
+  const require = createRequire(import.meta.url);
+  // Which of its two builds undici loads (lib/dispatcher/client-h1.js): SIMD unless told otherwise.
+  const build = process.env.UNDICI_NO_WASM_SIMD === "1" ? "llhttp-wasm.js" : "llhttp_simd-wasm.js";
+  for (const [during] of PARSER_COMPILE_FLAGS) setFlagsFromString(during);
+  try {
+    const compiled = new WebAssembly.Module(require(`undici/lib/llhttp/${build}`) as Uint8Array<ArrayBuffer>);
+    // Its callbacks into JavaScript answer 0, "go on", as undici's do for a response it reads whole.
+    const env = new Proxy({}, { get: () => () => 0 });
+    const parser = new WebAssembly.Instance(compiled, { env }).exports as unknown as LlhttpExports;
+    const response = Buffer.from(SAMPLE_RESPONSE, "latin1");
+    const at = parser.malloc(response.length);
+    new Uint8Array(parser.memory.buffer, at, response.length).set(response);
+    const { TYPE } = require("undici/lib/llhttp/constants.js") as { TYPE: { RESPONSE: number } };
+    parser.llhttp_execute(parser.llhttp_alloc(TYPE.RESPONSE), at, response.length);
+    compiledParser = compiled;
+  } catch {
+    compiledParser = undefined; // undici compiles its parser itself, with Liftoff
+  } finally {
+    for (const [, after] of PARSER_COMPILE_FLAGS) setFlagsFromString(after);
+    setFlagsFromString("--liftoff-only");
+  }
+}
+
+/** The parser module precompileHttpParser compiled (for the tests); undefined before or if it failed. */
+export function precompiledHttpParser(): WebAssembly.Module | undefined {
+  return compiledParser;
 }
