@@ -178,6 +178,7 @@ interface LlhttpExports {
   llhttp_execute(parser: number, data: number, length: number): number;
 }
 
+/** Held for the life of the process: V8's native module cache hands out its code only while it is alive. */
 let compiledParser: WebAssembly.Module | undefined;
 
 /**
@@ -220,9 +221,4 @@ export function precompileHttpParser(): void {
     for (const [, after] of PARSER_COMPILE_FLAGS) setFlagsFromString(after);
     setFlagsFromString("--liftoff-only");
   }
-}
-
-/** The parser module precompileHttpParser compiled (for the tests); undefined before or if it failed. */
-export function precompiledHttpParser(): WebAssembly.Module | undefined {
-  return compiledParser;
 }
