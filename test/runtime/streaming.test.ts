@@ -1,7 +1,8 @@
 // Bodies stream through a sidecar pair (caller's outbound → callee's inbound → app) over real sockets,
 // neither proxy holding a whole body (issue 3: "streamed bodies, no whole-body buffering"): a response
 // whose rest the app sends only once the client has its first bytes, a large request body, HEAD and
-// 204 answers, and a client that leaves mid-body, which must end the app's response through both hops.
+// 204 answers, a client that leaves mid-body, which must end the app's response through both hops, and
+// one that leaves mid-upload, which must end the app's request and leave both proxies serving.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { once } from "node:events";
@@ -25,12 +26,16 @@ let outbound = 0;
 // What the app does, per path. `firstBytesSeen` releases the rest of /held once the client has data.
 let releaseHeld: () => void = () => {};
 let endlessClosed: Promise<unknown> = Promise.resolve();
+let uploadClosed: Promise<unknown> = Promise.resolve();
+let uploadSeen = 0;
 const app = createServer((req: IncomingMessage, res: ServerResponse) => {
   const url = req.url ?? "/";
   if (url === "/upload") {
     const hash = createHash("sha256");
     let bytes = 0;
-    req.on("data", (chunk: Buffer) => { bytes += chunk.length; hash.update(chunk); });
+    uploadClosed = new Promise((resolve) => req.once("close", resolve));
+    req.on("error", () => {}); // a request its client left: "aborted"
+    req.on("data", (chunk: Buffer) => { bytes += chunk.length; uploadSeen += chunk.length; hash.update(chunk); });
     req.on("end", () => res.end(JSON.stringify({ bytes, sha256: hash.digest("hex") })));
     return;
   }
@@ -159,4 +164,19 @@ test("a client that leaves mid-body ends the app's response through both proxies
   req.destroy();
   const outcome = await Promise.race([closed.then(() => "closed"), new Promise((resolve) => setTimeout(() => resolve("still sending"), 5000))]);
   assert.equal(outcome, "closed");
+});
+
+test("a client that leaves mid-upload ends the app's request through both proxies, which serve on", { timeout: 30_000 }, async () => {
+  uploadSeen = 0;
+  const req = request({ host: "127.0.0.1", port: outbound, method: "POST", path: "/upload", headers: { host: "frontend", "content-length": 4 * MiB } });
+  req.on("error", () => {}); // this client is the one that leaves
+  req.write(Buffer.alloc(256 * 1024, "u"));
+  await waitFor(() => uploadSeen > 0, 10_000, () => "the app to have the upload's first bytes");
+  const closed = uploadClosed;
+  req.destroy();
+  const outcome = await Promise.race([closed.then(() => "closed"), new Promise((resolve) => setTimeout(() => resolve("still open"), 5000))]);
+  assert.equal(outcome, "closed");
+  assert.ok(uploadSeen < 4 * MiB, `the app took ${uploadSeen} bytes of an upload the client left`);
+  const hello = await call("GET", "/hello");
+  assert.equal((await readAll(hello.res)).toString(), "hello world", "both proxies still serve");
 });

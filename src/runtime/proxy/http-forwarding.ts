@@ -67,16 +67,20 @@ export function forwardableHeaders(raw: IncomingMessage["headers"]): Headers {
   return out;
 }
 
-export function hasBody(req: IncomingMessage): boolean {
-  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+/** The request as a body to forward, or undefined when it carries none (no length, not chunked). */
+export function requestBody(req: IncomingMessage): IncomingMessage | undefined {
+  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0 ? req : undefined;
 }
 
-/** Aborted when the client disconnects before the response is complete, or its request body fails. */
-export function clientAbortSignal(req: IncomingMessage, res: ServerResponse): Cancellation {
+/**
+ * Aborted when the client disconnects before the response is complete, or the request's `body` (from
+ * requestBody) fails. undici listens to a body once it is dispatched; before that (a fault's delay, a
+ * layer's wait) this listener is the one that keeps a failing body from being an unhandled 'error'.
+ */
+export function clientAbortSignal(res: ServerResponse, body: IncomingMessage | undefined): Cancellation {
   const controller = new Cancellation();
   res.on("close", () => { if (!res.writableFinished) controller.abort(new Error("client closed the connection")); });
-  // Only a request body still arriving can fail on its own; a client that goes away closes the response.
-  if (hasBody(req)) req.on("error", () => controller.abort(new Error("client request errored")));
+  body?.on("error", () => controller.abort(new Error("client request errored")));
   return controller;
 }
 

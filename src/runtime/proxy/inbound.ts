@@ -1,7 +1,7 @@
 // The inbound listener: traffic from other proxies to this workload. Forwards to the local app over a
 // keep-alive pool and marks the response with the workload's version (how callers' metrics learn it).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { clientAbortSignal, forwardableHeaders, hasBody, whenAnswered, writeLocal, writeResponse } from "./http-forwarding.ts";
+import { clientAbortSignal, forwardableHeaders, requestBody, whenAnswered, writeLocal, writeResponse } from "./http-forwarding.ts";
 import type { Headers } from "./layers/types.ts";
 import type { ProxyMetrics } from "./metrics.ts";
 import type { Router } from "./router.ts";
@@ -46,11 +46,12 @@ export function handleInbound(ctx: InboundContext) {
     }
     labels.source_workload = gate.authorized.caller ?? "unknown";
     if (gate.authorized.caller) labels.source_version = String(req.headers["x-typemesh-source-version"] ?? "unknown");
-    const abort = clientAbortSignal(req, res);
+    const body = requestBody(req);
+    const abort = clientAbortSignal(res, body);
     const app = ctx.upstreams.get(ctx.app);
     const headers: Headers = headersForApp(forwardableHeaders(req.headers), gate.authorized, gate.peer, ctx.identity?.spiffeId());
     const forward = () => whenAnswered(res,
-      requestUpstream(app.pool, { method: req.method ?? "GET", path: req.url ?? "/", headers, body: hasBody(req) ? req : null }, abort.signal),
+      requestUpstream(app.pool, { method: req.method ?? "GET", path: req.url ?? "/", headers, body: body ?? null }, abort.signal),
       (response) => writeResponse(res, response, () => finish(response.status), { "x-typemesh-version": ctx.self.version }),
       (error) => {
         if (abort.signal.aborted) return finish(499, "client-closed");

@@ -3,7 +3,7 @@
 // route's stack on the router the request started with.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { splitTarget } from "../../compiler/simulate/match-request.ts";
-import { clientAbortSignal, forwardableHeaders, hasBody, whenAnswered, writeLocal, writeResponse } from "./http-forwarding.ts";
+import { clientAbortSignal, forwardableHeaders, requestBody, whenAnswered, writeLocal, writeResponse } from "./http-forwarding.ts";
 import type { Headers, OutboundRequest, UpstreamResponse } from "./layers/types.ts";
 import type { ProxyMetrics } from "./metrics.ts";
 import type { Router } from "./router.ts";
@@ -78,9 +78,10 @@ export function handleOutbound(ctx: OutboundContext) {
     // Who is calling travels in the mTLS certificate, never in a header; the version is telemetry only.
     const outgoing: Headers = headers; // forwardableHeaders made it: this request's own copy
     outgoing["x-typemesh-source-version"] = ctx.self.version;
-    const abort = clientAbortSignal(req, res);
+    const body = requestBody(req);
+    const abort = clientAbortSignal(res, body);
     const request: OutboundRequest = {
-      method: req.method ?? "GET", target, headers: outgoing, body: hasBody(req) ? req : undefined,
+      method: req.method ?? "GET", target, headers: outgoing, body,
       service: entry.service, route: selected.route, version: undefined, endpoint: undefined, signal: abort.signal, source: ctx.self,
     };
     let answer: Promise<UpstreamResponse>;
