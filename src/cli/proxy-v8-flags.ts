@@ -216,7 +216,7 @@ export function precompileHttpParser(): void {
     parser.llhttp_execute(parser.llhttp_alloc(TYPE.RESPONSE), at, response.length);
     compiledParser = compiled;
   } catch {
-    compiledParser = undefined; // undici compiles its parser itself, with Liftoff
+    // Nothing held: undici compiles its parser itself, with Liftoff (--liftoff-only, below).
   } finally {
     for (const [, after] of PARSER_COMPILE_FLAGS) setFlagsFromString(after);
     setFlagsFromString("--liftoff-only");
