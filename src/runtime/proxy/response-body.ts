@@ -1,5 +1,5 @@
 // A response body as the upstream pool hands it over, chunk by chunk, until one consumer takes it:
-// the listener that writes it to the client (pipeTo), or a layer that lets it go (discard, destroy).
+// the listener that writes it to the client (pipe), or a layer that lets it go (discard, destroy).
 //
 // Why not a stream.Readable, as undici's request() gives: a proxy reads each body exactly once, into
 // one ServerResponse. A Readable per response, piped, cost the proxy about a fifth of its CPU per
