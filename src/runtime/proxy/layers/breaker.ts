@@ -10,17 +10,23 @@ function refuse(request: OutboundRequest, gate: ConcurrencyGate): UpstreamRespon
     `${request.service.id}: connection limits reached (${gate.inFlight} in flight, ${gate.pending} waiting); refused without queueing`);
 }
 
-async function holding(release: Release, next: Handler, request: OutboundRequest): Promise<UpstreamResponse> {
+/** The try with the slot held until its body is done (at once when there is none); one `then`, no async function. */
+function holding(release: Release, next: Handler, request: OutboundRequest): Promise<UpstreamResponse> {
+  let answer: Promise<UpstreamResponse>;
   try {
-    const response = await next(request);
-    // The slot is held until the body is done (at once when there is none).
+    answer = next(request);
+  } catch (error) {
+    release();
+    return Promise.reject(error);
+  }
+  return answer.then((response) => {
     if (response.body) response.body.onDone(release);
     else release();
     return response;
-  } catch (error) {
+  }, (error: unknown) => {
     release();
     throw error;
-  }
+  });
 }
 
 export function breaker(gate: ConcurrencyGate | undefined, onOpen: (service: string) => void = () => {}): Layer {

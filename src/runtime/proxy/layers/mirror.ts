@@ -62,7 +62,7 @@ function shadowHeaders(headers: Headers): Headers {
 
 export function mirror(policy: MirrorIR | undefined, routeTimeoutMs: number | undefined, deps: MirrorDeps): Layer {
   return (next) => {
-    if (!policy) return next;
+    if (!policy || policy.percent <= 0) return next; // a mirror at 0% copies nothing: not in the stack
     const random = deps.random ?? Math.random;
     let cursor = 0;
     const send = (request: OutboundRequest, body: Readable | null): void => {

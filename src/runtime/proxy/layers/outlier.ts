@@ -7,7 +7,8 @@ import type { OutlierDetector, OutlierPolicy, Ejection } from "../outlier-detect
 import type { EndpointsOf } from "./balance.ts";
 import { DeadlineExceeded } from "./cancellation.ts";
 import { reasonOf } from "./retry-conditions.ts";
-import type { Layer } from "./types.ts";
+import type { Endpoint } from "../../protocol/messages.ts";
+import type { Layer, OutboundRequest, UpstreamResponse } from "./types.ts";
 
 export function healthyEndpoints(endpointsOf: EndpointsOf, detector: OutlierDetector): EndpointsOf {
   return (serviceId, version) => detector.healthy(serviceId, endpointsOf(serviceId, version));
@@ -19,21 +20,27 @@ export function outlierDetection(
 ): Layer {
   return (next) => {
     if (!policy) return next;
-    return async (request) => {
+    const record = (request: OutboundRequest, endpoint: Endpoint, failed: boolean) => {
+      const ejection = detector.record(request.service.id, endpoint, failed, policy, endpointsOf(request.service.id, endpoint.version));
+      if (ejection) onEjected(request.service.id, ejection);
+    };
+    // One `then` per try, not an async function (a generator and a promise more).
+    return (request) => {
       const endpoint = request.endpoint;
       if (!endpoint) return next(request);
-      const record = (failed: boolean) => {
-        const ejection = detector.record(request.service.id, endpoint, failed, policy, endpointsOf(request.service.id, endpoint.version));
-        if (ejection) onEjected(request.service.id, ejection);
-      };
+      let answer: Promise<UpstreamResponse>;
       try {
-        const response = await next(request);
-        record(response.status >= 500 && reasonOf(response) !== "fault-abort");
-        return response;
+        answer = next(request);
       } catch (error) {
-        if (request.signal.reason instanceof DeadlineExceeded) record(true);
-        throw error;
+        answer = Promise.reject(error);
       }
+      return answer.then((response) => {
+        record(request, endpoint, response.status >= 500 && reasonOf(response) !== "fault-abort");
+        return response;
+      }, (error: unknown) => {
+        if (request.signal.reason instanceof DeadlineExceeded) record(request, endpoint, true);
+        throw error;
+      });
     };
   };
 }

@@ -11,7 +11,7 @@ import type { RetryBudget } from "../retry-budget.ts";
 import { sleep } from "./cancellation.ts";
 import { ReplayableBody } from "./replay-body.ts";
 import { isIdempotent, shouldRetry } from "./retry-conditions.ts";
-import type { Layer, UpstreamResponse } from "./types.ts";
+import type { Layer, OutboundRequest, UpstreamResponse } from "./types.ts";
 
 export interface RetryEvents {
   /** A retry is sent (the n-th, from 1). */
@@ -30,11 +30,10 @@ export function backoffMs(policy: RetryIR, retry: number, random: () => number):
 export function retry(policy: RetryIR | undefined, budget: RetryBudget, events: RetryEvents = NO_EVENTS, random: () => number = Math.random): Layer {
   return (next) => {
     if (!policy || policy.attempts === 0) return next;
-    return async (request) => {
-      if (!policy.retryNonIdempotent && !isIdempotent(request.method)) return next(request);
-      budget.deposit();
-      const body = request.body ? new ReplayableBody(request.body) : undefined;
-      let response: UpstreamResponse = await next(body ? { ...request, body: body.next() } : request);
+    // Most requests are answered by their first try: that path is one `then`; the loop, an async
+    // function (a generator and a promise more per request), runs only once a retry is asked for.
+    const retries = async (request: OutboundRequest, body: ReplayableBody | undefined, first: UpstreamResponse): Promise<UpstreamResponse> => {
+      let response = first;
       for (let n = 1; n <= policy.attempts; n++) {
         if (request.signal.aborted || !shouldRetry(policy, response)) return response;
         if (body && !body.replayable) {
@@ -62,6 +61,13 @@ export function retry(policy: RetryIR | undefined, budget: RetryBudget, events: 
         if (!shouldRetry(policy, response)) charge.refund();
       }
       return response;
+    };
+    return (request) => {
+      if (!policy.retryNonIdempotent && !isIdempotent(request.method)) return next(request);
+      budget.deposit();
+      const body = request.body ? new ReplayableBody(request.body) : undefined;
+      return next(body ? { ...request, body: body.next() } : request).then((response) =>
+        request.signal.aborted || !shouldRetry(policy, response) ? response : retries(request, body, response));
     };
   };
 }
