@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { splitTarget } from "../../compiler/simulate/match-request.ts";
 import { clientAbortSignal, forwardableHeaders, requestBody, whenAnswered, writeLocal, writeResponse } from "./http-forwarding.ts";
-import type { Headers, OutboundRequest, UpstreamResponse } from "./layers/types.ts";
+import { answerOf, type Headers, type OutboundRequest } from "./layers/types.ts";
 import type { ProxyMetrics } from "./metrics.ts";
 import type { Router } from "./router.ts";
 
@@ -84,13 +84,7 @@ export function handleOutbound(ctx: OutboundContext) {
       method: req.method ?? "GET", target, headers: outgoing, body,
       service: entry.service, route: selected.route, version: undefined, endpoint: undefined, signal: abort.signal, source: ctx.self,
     };
-    let answer: Promise<UpstreamResponse>;
-    try {
-      answer = selected.stack(request);
-    } catch (error) {
-      answer = Promise.reject(error);
-    }
-    whenAnswered(res, answer, (response) => {
+    whenAnswered(res, answerOf(selected.stack, request), (response) => {
       // The split layer wrote the version it chose on the request (split.ts). A reply this proxy made
       // itself (a timeout, an ejected or unreachable endpoint) carries no x-typemesh-version from the
       // destination, yet it is that version's failure: metrics and rollout gates count it there.

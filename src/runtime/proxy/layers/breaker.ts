@@ -3,7 +3,7 @@
 // pending queue full, the try is refused at once with 503 circuit-open (Envoy's upstream overflow),
 // which retries do not repeat. A wait for a slot counts against the try's and the request's timeouts.
 import type { ConcurrencyGate, Release } from "../circuit-breakers.ts";
-import { localReply, type Handler, type Layer, type OutboundRequest, type UpstreamResponse } from "./types.ts";
+import { answerOf, localReply, type Handler, type Layer, type OutboundRequest, type UpstreamResponse } from "./types.ts";
 
 function refuse(request: OutboundRequest, gate: ConcurrencyGate): UpstreamResponse {
   return localReply(503, "circuit-open",
@@ -12,14 +12,7 @@ function refuse(request: OutboundRequest, gate: ConcurrencyGate): UpstreamRespon
 
 /** The try with the slot held until its body is done (at once when there is none); one `then`, no async function. */
 function holding(release: Release, next: Handler, request: OutboundRequest): Promise<UpstreamResponse> {
-  let answer: Promise<UpstreamResponse>;
-  try {
-    answer = next(request);
-  } catch (error) {
-    release();
-    return Promise.reject(error);
-  }
-  return answer.then((response) => {
+  return answerOf(next, request).then((response) => {
     if (response.body) response.body.onDone(release);
     else release();
     return response;

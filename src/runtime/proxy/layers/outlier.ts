@@ -8,7 +8,7 @@ import type { EndpointsOf } from "./balance.ts";
 import { DeadlineExceeded } from "./cancellation.ts";
 import { reasonOf } from "./retry-conditions.ts";
 import type { Endpoint } from "../../protocol/messages.ts";
-import type { Layer, OutboundRequest, UpstreamResponse } from "./types.ts";
+import { answerOf, type Layer, type OutboundRequest } from "./types.ts";
 
 export function healthyEndpoints(endpointsOf: EndpointsOf, detector: OutlierDetector): EndpointsOf {
   return (serviceId, version) => detector.healthy(serviceId, endpointsOf(serviceId, version));
@@ -28,13 +28,7 @@ export function outlierDetection(
     return (request) => {
       const endpoint = request.endpoint;
       if (!endpoint) return next(request);
-      let answer: Promise<UpstreamResponse>;
-      try {
-        answer = next(request);
-      } catch (error) {
-        answer = Promise.reject(error);
-      }
-      return answer.then((response) => {
+      return answerOf(next, request).then((response) => {
         record(request, endpoint, response.status >= 500 && reasonOf(response) !== "fault-abort");
         return response;
       }, (error: unknown) => {

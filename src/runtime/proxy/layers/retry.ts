@@ -11,7 +11,7 @@ import type { RetryBudget } from "../retry-budget.ts";
 import { sleep } from "./cancellation.ts";
 import { ReplayableBody } from "./replay-body.ts";
 import { isIdempotent, shouldRetry } from "./retry-conditions.ts";
-import type { Layer, OutboundRequest, UpstreamResponse } from "./types.ts";
+import { answerOf, type Layer, type OutboundRequest, type UpstreamResponse } from "./types.ts";
 
 export interface RetryEvents {
   /** A retry is sent (the n-th, from 1). */
@@ -66,7 +66,7 @@ export function retry(policy: RetryIR | undefined, budget: RetryBudget, events: 
       if (!policy.retryNonIdempotent && !isIdempotent(request.method)) return next(request);
       budget.deposit();
       const body = request.body ? new ReplayableBody(request.body) : undefined;
-      return next(body ? { ...request, body: body.next() } : request).then((response) =>
+      return answerOf(next, body ? { ...request, body: body.next() } : request).then((response) =>
         request.signal.aborted || !shouldRetry(policy, response) ? response : retries(request, body, response));
     };
   };

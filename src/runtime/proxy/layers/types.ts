@@ -45,6 +45,18 @@ export interface UpstreamResponse {
 export type Handler = (request: OutboundRequest) => Promise<UpstreamResponse>;
 export type Layer = (next: Handler) => Handler;
 
+/**
+ * A handler's answer, with a synchronous throw turned into a rejection: what an async function did for
+ * the layers that wait with a `then` instead (no generator and promise of their own per request).
+ */
+export function answerOf(handler: Handler, request: OutboundRequest): Promise<UpstreamResponse> {
+  try {
+    return handler(request);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /** A reply made by the proxy, with the reason in a header and a one-line body. */
 export function localReply(status: number, reason: string, message: string): UpstreamResponse {
   return {
