@@ -8,14 +8,23 @@ import type { ProxyView } from "../../protocol/messages.ts";
 import { callerServiceId, type PeerIdentity } from "../identity/peer-identity.ts";
 import type { Headers } from "./types.ts";
 
-const AUTHORIZED: unique symbol = Symbol("authorized");
+type Allowed = Extract<AuthzDecision, { decision: "allow" }>;
 
-export interface Authorized {
-  readonly [AUTHORIZED]: true;
-  /** The caller's service id, or undefined for an unauthenticated (plaintext) caller. */
-  readonly caller: string | undefined;
-  readonly decision: Extract<AuthzDecision, { decision: "allow" }>;
+/**
+ * Proof that the check ran. Nominal through its private member, and only this module can make one: the
+ * class is exported as a type alone. A class, not a literal branded with a symbol key: V8 keeps the maps
+ * of such a literal weakly, and once a full GC found none alive (an idle moment), every later literal
+ * was defined through its runtime, about 400 ns where it took 20 (measured in isolation).
+ */
+class Authorized {
+  private declare readonly proof: never;
+  constructor(
+    /** The caller's service id, or undefined for an unauthenticated (plaintext) caller. */
+    readonly caller: string | undefined,
+    readonly decision: Allowed,
+  ) {}
 }
+export type { Authorized };
 
 export type InboundVerdict =
   | { kind: "allow"; authorized: Authorized }
@@ -35,13 +44,13 @@ export function authorizeInbound(view: ProxyView, peer: PeerIdentity, method: st
   if (!service) {
     // A workload the bundle does not declare has no policy; with mTLS material it still requires mTLS.
     if (peer.security === "none" && security.mtlsCapable) return { kind: "refuse-plaintext", message: `${view.self.service} requires mTLS` };
-    return { kind: "allow", authorized: { [AUTHORIZED]: true, caller, decision: { decision: "allow", reason: "no-allow-rules" } } };
+    return { kind: "allow", authorized: new Authorized(caller, { decision: "allow", reason: "no-allow-rules" }) };
   }
   // A proxy started without mTLS material serves plaintext even for a strict service (documented in
   // docs/security.md); authorization still applies, to an unauthenticated caller.
   const effective = security.mtlsCapable ? service : { ...service, mtls: "permissive" as const };
   const decision = authorize(effective, caller === undefined ? {} : { service: caller }, method, path);
-  if (decision.decision === "allow") return { kind: "allow", authorized: { [AUTHORIZED]: true, caller, decision } };
+  if (decision.decision === "allow") return { kind: "allow", authorized: new Authorized(caller, decision) };
   if (decision.reason === "mtls-required") return { kind: "refuse-plaintext", message: `${service.id} requires mTLS (strict)` };
   const who = caller ?? "an unauthenticated caller";
   const rule = decision.rule ? ` (deny rule ${decision.rule.index + 1}, ${decision.rule.source.file}:${decision.rule.source.line})` : "";
