@@ -2,7 +2,8 @@
 // neither proxy holding a whole body (issue 3: "streamed bodies, no whole-body buffering"): a response
 // whose rest the app sends only once the client has its first bytes, a large request body, HEAD and
 // 204 answers, a client that leaves mid-body, which must end the app's response through both hops, and
-// one that leaves mid-upload, which must end the app's request and leave both proxies serving.
+// one that leaves mid-upload, which must end the app's request and leave both proxies serving, also
+// while the destination's proxy holds the request before the app (a fault's delay).
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { once } from "node:events";
@@ -30,7 +31,7 @@ let uploadClosed: Promise<unknown> = Promise.resolve();
 let uploadSeen = 0;
 const app = createServer((req: IncomingMessage, res: ServerResponse) => {
   const url = req.url ?? "/";
-  if (url === "/upload") {
+  if (url === "/upload" || url === "/upload-delayed") {
     const hash = createHash("sha256");
     let bytes = 0;
     uploadClosed = new Promise((resolve) => req.once("close", resolve));
@@ -98,6 +99,14 @@ before(async () => {
       delete route.fault;
     }
   }
+  // One route that the destination's proxy holds for a while before the app (a fault's delay): a request
+  // body waits there, read by nobody yet.
+  const frontend = ir.services.find((service) => service.id === "shop/frontend")!;
+  frontend.routes.unshift({
+    ...frontend.routes.at(-1)!, name: "delayed",
+    matches: [{ path: { kind: "exact", value: "/upload-delayed" }, headers: [], query: [] }],
+    fault: { delay: { fixedMs: 1500, percent: 100 } },
+  });
   cp = new ControlPlane({ stateDir: path.join(work, "cp"), adminToken: "t", port: 0, endpointDebounceMs: 10 });
   const { url } = await cp.listen();
   cp.apply(createBundle(ir), "test");
@@ -176,6 +185,27 @@ test("a client that leaves mid-upload ends the app's request through both proxie
   req.destroy();
   const outcome = await Promise.race([closed.then(() => "closed"), new Promise((resolve) => setTimeout(() => resolve("still open"), 5000))]);
   assert.equal(outcome, "closed");
+  assert.ok(uploadSeen < 4 * MiB, `the app took ${uploadSeen} bytes of an upload the client left`);
+  const hello = await call("GET", "/hello");
+  assert.equal((await readAll(hello.res)).toString(), "hello world", "both proxies still serve");
+});
+
+test("a client that leaves mid-upload while the destination's proxy holds the request (a fault's delay): the app's request, if it starts, ends short of the body, and both proxies serve on", { timeout: 30_000 }, async () => {
+  // Held, the request's body is read by nobody: the destination's proxy stops reading its connection
+  // (backpressure), and Node.js sees the caller's proxy close it only once it reads again, when the
+  // delay is over and the body starts for the app. So the app may see the request begin; it must then
+  // end, short of the body, and neither proxy may hang or fall over on the way.
+  uploadSeen = 0;
+  uploadClosed = new Promise(() => {});
+  const req = request({ host: "127.0.0.1", port: outbound, method: "POST", path: "/upload-delayed", headers: { host: "frontend", "content-length": 4 * MiB } });
+  req.on("error", () => {}); // this client is the one that leaves
+  req.write(Buffer.alloc(256 * 1024, "u"));
+  await new Promise((resolve) => setTimeout(resolve, 300)); // on its way, and held by the destination's proxy
+  req.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // until the delay is over
+  const closed = uploadClosed;
+  const outcome = await Promise.race([closed.then(() => "closed"), new Promise((resolve) => setTimeout(() => resolve(uploadSeen === 0 ? "never sent" : "still open"), 5000))]);
+  assert.ok(outcome === "closed" || outcome === "never sent", `the app's request: ${String(outcome)}`);
   assert.ok(uploadSeen < 4 * MiB, `the app took ${uploadSeen} bytes of an upload the client left`);
   const hello = await call("GET", "/hello");
   assert.equal((await readAll(hello.res)).toString(), "hello world", "both proxies still serve");
