@@ -12,6 +12,11 @@ export interface OutboundRequest {
   method: string;
   /** Path with query string, as forwarded. */
   target: string;
+  /**
+   * This request's own object: the listener copied it from the client's (forwardableHeaders), and a
+   * layer that changes it wholesale makes a new one (header-changes.ts). A layer that runs once per
+   * request, above retry, may add a header in place (route-tag.ts) rather than copy it again.
+   */
   headers: Headers;
   /** The request body stream, or undefined when the request has none. */
   body: Readable | undefined;
