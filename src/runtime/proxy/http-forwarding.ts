@@ -74,8 +74,10 @@ export function requestBody(req: IncomingMessage): IncomingMessage | undefined {
 
 /**
  * Aborted when the client disconnects before the response is complete, or the request's `body` (from
- * requestBody) fails. undici listens to a body once it is dispatched; before that (a fault's delay, a
- * layer's wait) this listener is the one that keeps a failing body from being an unhandled 'error'.
+ * requestBody) fails. The second covers a response that finished early (an upstream that answered
+ * before the upload was over) while the upload still goes to the upstream: a client that then leaves
+ * ends it. (An IncomingMessage emits 'error' only to listeners, so without one nothing would crash;
+ * the upload would run on.)
  */
 export function clientAbortSignal(res: ServerResponse, body: IncomingMessage | undefined): Cancellation {
   const controller = new Cancellation();
