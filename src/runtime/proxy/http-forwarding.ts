@@ -74,10 +74,10 @@ export function requestBody(req: IncomingMessage): IncomingMessage | undefined {
 
 /**
  * Aborted when the client disconnects before the response is complete, or the request's `body` (from
- * requestBody) fails. The second covers a response that finished early (an upstream that answered
- * before the upload was over) while the upload still goes to the upstream: a client that then leaves
- * ends it. (An IncomingMessage emits 'error' only to listeners, so without one nothing would crash;
- * the upload would run on.)
+ * requestBody) fails. The second reaches what the first cannot: a response already finished (an
+ * upstream that answered before the upload was over) whose upload a client then leaves. (An
+ * IncomingMessage emits 'error' only to listeners: without this one nothing would crash, and nothing
+ * would be aborted either.)
  */
 export function clientAbortSignal(res: ServerResponse, body: IncomingMessage | undefined): Cancellation {
   const controller = new Cancellation();
