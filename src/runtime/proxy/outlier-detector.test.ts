@@ -63,4 +63,23 @@ test("endpoints no config names are forgotten", () => {
   assert.ok(detector.isEjected("s", group[0]!));
   detector.retain({ s: group.slice(1) });
   assert.ok(!detector.isEjected("s", group[0]!));
+  // Named again later (the same endpoint object), it starts from a clean count, not the forgotten one.
+  detector.retain({ s: group });
+  for (let i = 0; i < 2; i++) assert.equal(detector.record("s", group[0]!, true, policy, group), undefined);
+  assert.deepEqual(detector.record("s", group[0]!, true, policy, group), { endpoint: "127.0.0.1:1", forMs: 30_000 });
+});
+
+test("a success ends an ejection whose time is up and resets the count, without a group to count", () => {
+  let now = 0;
+  const detector = new OutlierDetector(() => now);
+  const a = group[0]!;
+  for (let i = 0; i < 3; i++) detector.record("s", a, true, policy, group);
+  assert.ok(detector.isEjected("s", a));
+  now += 30_000;
+  detector.succeeded("s", a);
+  assert.deepEqual(detector.healthy("s", group).map((e) => e.port), [1, 2, 3, 4]);
+  detector.record("s", a, true, policy, group);
+  detector.record("s", a, true, policy, group);
+  detector.succeeded("s", a);
+  assert.equal(detector.record("s", a, true, policy, group), undefined, "the count started again after the success");
 });

@@ -18,6 +18,9 @@ interface EndpointHealth {
   multiplier: number;
   /** When it last came back (or was first seen): where the multiplier's decay counts from. */
   backSince: number;
+  readonly serviceId: string;
+  /** Set when retain() drops it: an endpoint object that still finds it here must look again. */
+  forgotten: boolean;
 }
 
 export interface Ejection {
@@ -32,10 +35,17 @@ export class OutlierDetector {
   private readonly services = new Map<string, Map<string, EndpointHealth>>();
   /** service id → how many of its endpoints may be ejected right now (a fast path when none). */
   private readonly ejectedCount = new Map<string, number>();
+  /**
+   * The health found last for an endpoint object (the router's, kept for its life): every try is
+   * recorded, and a hit costs no "host:port" string built and hashed per request.
+   */
+  private readonly found = new WeakMap<Pick<Endpoint, "host" | "port">, EndpointHealth>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
   private health(serviceId: string, endpoint: Pick<Endpoint, "host" | "port">): EndpointHealth {
+    const found = this.found.get(endpoint);
+    if (found !== undefined && found.serviceId === serviceId && !found.forgotten) return found;
     let endpoints = this.services.get(serviceId);
     if (!endpoints) {
       endpoints = new Map();
@@ -44,9 +54,10 @@ export class OutlierDetector {
     const key = keyOf(endpoint);
     let health = endpoints.get(key);
     if (!health) {
-      health = { consecutive: 0, ejectedUntil: 0, multiplier: 0, backSince: this.now() };
+      health = { consecutive: 0, ejectedUntil: 0, multiplier: 0, backSince: this.now(), serviceId, forgotten: false };
       endpoints.set(key, health);
     }
+    this.found.set(endpoint, health);
     return health;
   }
 
@@ -63,15 +74,25 @@ export class OutlierDetector {
     return healthy.length > 0 ? healthy : candidates;
   }
 
+  /**
+   * A try that went well: the endpoint's count of failures starts again. What most tries are, so it
+   * reads the clock only for an endpoint that has been ejected.
+   */
+  succeeded(serviceId: string, endpoint: Endpoint): void {
+    const health = this.health(serviceId, endpoint);
+    if (health.ejectedUntil > 0) this.endEjection(serviceId, health, this.now());
+    health.consecutive = 0;
+  }
+
   /** Records a try's outcome; returns the ejection it caused, if any. */
   record(serviceId: string, endpoint: Endpoint, failed: boolean, policy: OutlierPolicy, group: readonly Endpoint[]): Ejection | undefined {
-    const now = this.now();
-    const health = this.health(serviceId, endpoint);
-    if (health.ejectedUntil > 0 && health.ejectedUntil <= now) this.comeBack(serviceId, health, now);
     if (!failed) {
-      health.consecutive = 0;
+      this.succeeded(serviceId, endpoint);
       return undefined;
     }
+    const now = this.now();
+    const health = this.health(serviceId, endpoint);
+    if (health.ejectedUntil > 0) this.endEjection(serviceId, health, now);
     if (health.ejectedUntil > now) return undefined; // a straggler from before the ejection
     if (++health.consecutive < policy.consecutive5xx) return undefined;
     const ejected = group.filter((e) => this.isEjected(serviceId, e, now)).length;
@@ -83,6 +104,11 @@ export class OutlierDetector {
     health.consecutive = 0;
     this.ejectedCount.set(serviceId, (this.ejectedCount.get(serviceId) ?? 0) + 1);
     return { endpoint: keyOf(endpoint), forMs };
+  }
+
+  /** Brings an ejected endpoint back once its time is up. */
+  private endEjection(serviceId: string, health: EndpointHealth, now: number): void {
+    if (health.ejectedUntil <= now) this.comeBack(serviceId, health, now);
   }
 
   private comeBack(serviceId: string, health: EndpointHealth, now: number): void {
@@ -99,6 +125,7 @@ export class OutlierDetector {
       for (const [key, health] of endpoints) {
         if (keep.has(key)) continue;
         if (health.ejectedUntil > 0) this.ejectedCount.set(serviceId, Math.max(0, (this.ejectedCount.get(serviceId) ?? 1) - 1));
+        health.forgotten = true;
         endpoints.delete(key);
       }
     }

@@ -21,7 +21,9 @@ export function outlierDetection(
   return (next) => {
     if (!policy) return next;
     const record = (request: OutboundRequest, endpoint: Endpoint, failed: boolean) => {
-      const ejection = detector.record(request.service.id, endpoint, failed, policy, endpointsOf(request.service.id, endpoint.version));
+      // The endpoint's group (what maxEjectionPercent counts) is looked up only when a try failed.
+      if (!failed) return detector.succeeded(request.service.id, endpoint);
+      const ejection = detector.record(request.service.id, endpoint, true, policy, endpointsOf(request.service.id, endpoint.version));
       if (ejection) onEjected(request.service.id, ejection);
     };
     // One `then` per try, not an async function (a generator and a promise more).
