@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import type WebSocket from "ws";
 import { get, until } from "../support/probe.ts";
 import { machine, memoryOf, sleep, type Child } from "../support/processes.ts";
-import { proxyPorts, registerApp, sidecarArenasNote, startBenchMesh, startBenchProxy } from "../proxy/bench-mesh.ts";
+import { proxyPorts, registerApp, sidecarMallocNote, startBenchMesh, startBenchProxy } from "../proxy/bench-mesh.ts";
 // @ts-expect-error a plain JavaScript module of the bin, without types
 import { prebuilt } from "../../bin/prebuilt.js";
 
@@ -51,7 +51,7 @@ try {
   process.stdout.write(`bench/proxy-memory on ${where.cpus}× ${where.cpuModel}, Node ${where.node}, load average ${where.load}\n`);
   // From the sources, tsx's loader adds about 40 MB to each proxy: say which one is measured.
   const current = prebuilt(new URL("../../", import.meta.url), "proxy") !== undefined;
-  process.stdout.write(`${sidecarArenasNote()}\n`);
+  process.stdout.write(`${sidecarMallocNote()}\n`);
   process.stdout.write(current ? "proxies run dist/proxy.mjs\n" : "NOTE: dist/proxy.mjs is stale or missing (node scripts/prebuild.mjs): the proxies run from the sources, through tsx\n");
   const mesh = await startBenchMesh(work, children);
   const { upstreamPort, controlPlane } = mesh;

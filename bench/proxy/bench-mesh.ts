@@ -114,22 +114,33 @@ export interface BenchProxyOptions {
   cli?: string;
 }
 
-/** The MALLOC_ARENA_MAX docs/cli.md recommends for a sidecar (its memory section says why). */
-export const SIDECAR_MALLOC_ARENAS = "2";
+/**
+ * The allocator settings docs/cli.md recommends for a sidecar (its section on deploying one says why):
+ * two malloc arenas, and glibc's mmap and trim thresholds held at the 128 KB they start from.
+ */
+export const SIDECAR_MALLOC: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: "2",
+  MALLOC_MMAP_THRESHOLD_: "131072",
+  MALLOC_TRIM_THRESHOLD_: "131072",
+};
 
 /**
- * The MALLOC_ARENA_MAX bench sidecars run with: SIDECAR_MALLOC_ARENAS, unless the benchmark's own
- * environment sets it (`MALLOC_ARENA_MAX=` measures glibc's default, eight arenas per core).
+ * The allocator environment bench sidecars run with: each of SIDECAR_MALLOC, unless the benchmark's own
+ * environment sets it; set empty (`MALLOC_ARENA_MAX=`), it is left out, which measures glibc's default.
  */
-function sidecarArenas(): string {
-  return process.env.MALLOC_ARENA_MAX ?? SIDECAR_MALLOC_ARENAS;
+function sidecarMalloc(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(SIDECAR_MALLOC).map(([name, recommended]) => {
+    const value = process.env[name] ?? recommended;
+    return [name, value === "" ? undefined : value]; // spawn leaves out a variable whose value is undefined
+  }));
 }
 
-/** Says which allocator setting the sidecars run with, for a benchmark's header. */
-export function sidecarArenasNote(): string {
-  const value = sidecarArenas();
-  if (value === "") return "sidecars with glibc's default malloc arenas (MALLOC_ARENA_MAX empty)";
-  return `sidecars with MALLOC_ARENA_MAX=${value}${value === SIDECAR_MALLOC_ARENAS ? " (docs/cli.md's recommendation)" : ""}`;
+/** Says which allocator settings the sidecars run with, for a benchmark's header. */
+export function sidecarMallocNote(): string {
+  const settings = Object.entries(sidecarMalloc());
+  const recommended = settings.every(([name, value]) => value === SIDECAR_MALLOC[name]);
+  const shown = settings.map(([name, value]) => (value === undefined ? `${name} glibc's default` : `${name}=${value}`)).join(" ");
+  return `sidecars with ${shown}${recommended ? " (docs/cli.md's recommendation)" : ""}`;
 }
 
 /** A sidecar as users start one (`typemesh proxy`), on ports of its own, pushed to `children`. */
@@ -137,8 +148,8 @@ export function startBenchProxy(mesh: BenchMesh, children: Child[], id: string, 
   const args = ["proxy", "--service", service, "--version", "v1", "--app", app, "--control-plane", mesh.controlPlane, "--id", id,
     "--outbound", "0", "--inbound", "0", "--admin", "0", "--state-dir", path.join(mesh.work, "proxies", id), ...(options.args ?? [])];
   const child = options.cli
-    ? startChild(id, process.execPath, [...(options.nodeFlags ?? []), options.cli, ...args], { MALLOC_ARENA_MAX: sidecarArenas() })
-    : startCli(id, args, options.nodeFlags, { MALLOC_ARENA_MAX: sidecarArenas() });
+    ? startChild(id, process.execPath, [...(options.nodeFlags ?? []), options.cli, ...args], sidecarMalloc())
+    : startCli(id, args, options.nodeFlags, sidecarMalloc());
   children.push(child);
   return child;
 }

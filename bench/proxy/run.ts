@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { get, until } from "../support/probe.ts";
 import { machine, memoryOf, startChild, type Child } from "../support/processes.ts";
-import { haproxyConfig, proxyPorts, registerApp, sidecarArenasNote, startBenchMesh, startBenchProxy } from "./bench-mesh.ts";
+import { haproxyConfig, proxyPorts, registerApp, sidecarMallocNote, startBenchMesh, startBenchProxy } from "./bench-mesh.ts";
 import { layerCost, layerCostTarget, type LayerCost } from "./layer-cost.ts";
 import { saturateInTurn, type Saturation, type Target } from "./load.ts";
 import { pacedLatency, type Latency } from "./paced.ts";
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const where = machine();
   const startedAt = new Date();
   process.stdout.write(`bench/proxy on ${where.cpus}× ${where.cpuModel}, ${where.memoryGb} GB, Node ${where.node}, load average ${where.load}\n`);
-  process.stdout.write(`${SECONDS} s per measurement (after a warm-up), ${CONNECTIONS} connections at saturation, ${RATE} rps for latency; ${sidecarArenasNote()}\n\n`);
+  process.stdout.write(`${SECONDS} s per measurement (after a warm-up), ${CONNECTIONS} connections at saturation, ${RATE} rps for latency; ${sidecarMallocNote()}\n\n`);
 
   const mesh = await startBenchMesh(work, children, TOKEN);
   const { upstreamPort, controlPlane } = mesh;

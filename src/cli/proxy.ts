@@ -29,8 +29,9 @@ export function registerProxy(program: Command): void {
     .addOption(new Option("--tune <profile>", "memory: stay small (V8's young generation bounded, the HTTP parser compiled at start with little memory); throughput: a few percent less CPU per request at saturation, for 10–15 MB more at peak").choices(TUNINGS).default("memory"))
     .option("--old-generation-budget <MB>", "force a full GC once V8's old generation has grown this many MB past the last one; 0 (the default) leaves it to V8, tuned to collect early", parseNonNegativeInt, DEFAULT_OLD_GENERATION_BUDGET_MB)
     .addHelpText("after", `
-Deploy with MALLOC_ARENA_MAX=2 in the environment: glibc's default of eight malloc arenas per core keeps
-several MB more resident under load (docs/cli.md, "typemesh proxy").`)
+Deploy with MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 in the
+environment: glibc's default of eight malloc arenas per core, and its thresholds that rise as large
+blocks are freed, keep several MB more resident under load (docs/cli.md, "typemesh proxy").`)
     .action(async (opts: Options) => {
       await keepTickObjectShape(); // before setSidecarV8Flags asks for a full GC
       setSidecarV8Flags({ oldGenerationBudgetMb: opts.oldGenerationBudget, tune: opts.tune });
