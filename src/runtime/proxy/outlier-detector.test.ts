@@ -69,17 +69,19 @@ test("endpoints no config names are forgotten", () => {
   assert.deepEqual(detector.record("s", group[0]!, true, policy, group), { endpoint: "127.0.0.1:1", forMs: 30_000 });
 });
 
-test("a success ends an ejection whose time is up and resets the count, without a group to count", () => {
+test("a success brings an endpoint back once its ejection is over, and its time in service counts from then", () => {
   let now = 0;
   const detector = new OutlierDetector(() => now);
   const a = group[0]!;
   for (let i = 0; i < 3; i++) detector.record("s", a, true, policy, group);
   assert.ok(detector.isEjected("s", a));
   now += 30_000;
-  detector.succeeded("s", a);
-  assert.deepEqual(detector.healthy("s", group).map((e) => e.port), [1, 2, 3, 4]);
+  detector.succeeded("s", a); // back in service now (not at the next failure) …
+  now += 25_000; // … for two and a half intervals: the multiplier drops by two before the next ejection
   detector.record("s", a, true, policy, group);
   detector.record("s", a, true, policy, group);
   detector.succeeded("s", a);
   assert.equal(detector.record("s", a, true, policy, group), undefined, "the count started again after the success");
+  detector.record("s", a, true, policy, group);
+  assert.deepEqual(detector.record("s", a, true, policy, group), { endpoint: "127.0.0.1:1", forMs: 30_000 });
 });
