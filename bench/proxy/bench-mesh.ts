@@ -112,6 +112,8 @@ export interface BenchProxyOptions {
   nodeFlags?: string[];
   /** Another checkout's bin/typemesh.js (cpu-per-request --baseline); this one's by default. */
   cli?: string;
+  /** Environment over the allocator settings (cpu-per-request --env-row); a variable set empty is left out. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -128,16 +130,18 @@ export const SIDECAR_MALLOC: Readonly<Record<string, string>> = {
  * The allocator environment bench sidecars run with: each of SIDECAR_MALLOC, unless the benchmark's own
  * environment sets it; set empty (`MALLOC_ARENA_MAX=`), it is left out, which measures glibc's default.
  */
-function sidecarMalloc(): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(SIDECAR_MALLOC).map(([name, recommended]) => {
-    const value = process.env[name] ?? recommended;
-    return [name, value === "" ? undefined : value]; // spawn leaves out a variable whose value is undefined
-  }));
+function sidecarMalloc(): Record<string, string> {
+  return Object.fromEntries(Object.entries(SIDECAR_MALLOC).map(([name, recommended]) => [name, process.env[name] ?? recommended]));
+}
+
+/** An environment with each variable set empty left out (spawn leaves out one whose value is undefined). */
+function withoutEmpty(env: Record<string, string>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value === "" ? undefined : value]));
 }
 
 /** Says which allocator settings the sidecars run with, for a benchmark's header. */
 export function sidecarMallocNote(): string {
-  const settings = Object.entries(sidecarMalloc());
+  const settings = Object.entries(withoutEmpty(sidecarMalloc()));
   const recommended = settings.every(([name, value]) => value === SIDECAR_MALLOC[name]);
   const shown = settings.map(([name, value]) => (value === undefined ? `${name} glibc's default` : `${name}=${value}`)).join(" ");
   return `sidecars with ${shown}${recommended ? " (docs/cli.md's recommendation)" : ""}`;
@@ -147,9 +151,10 @@ export function sidecarMallocNote(): string {
 export function startBenchProxy(mesh: BenchMesh, children: Child[], id: string, service: string, app: string, options: BenchProxyOptions = {}): Child {
   const args = ["proxy", "--service", service, "--version", "v1", "--app", app, "--control-plane", mesh.controlPlane, "--id", id,
     "--outbound", "0", "--inbound", "0", "--admin", "0", "--state-dir", path.join(mesh.work, "proxies", id), ...(options.args ?? [])];
+  const env = withoutEmpty({ ...sidecarMalloc(), ...options.env });
   const child = options.cli
-    ? startChild(id, process.execPath, [...(options.nodeFlags ?? []), options.cli, ...args], sidecarMalloc())
-    : startCli(id, args, options.nodeFlags, sidecarMalloc());
+    ? startChild(id, process.execPath, [...(options.nodeFlags ?? []), options.cli, ...args], env)
+    : startCli(id, args, options.nodeFlags, env);
   children.push(child);
   return child;
 }

@@ -10,6 +10,9 @@
 //                                                    [--cpu-prof DIR]        (a CPU profile of typemesh's proxy)
 //                                                    [--baseline REF]        (also the proxy of git REF, e.g. HEAD~1)
 //                                                    [--tuned]               (also a proxy started with --tune throughput)
+//                                                    [--env-row "NAME=VALUE …"] (also this build's proxy with that environment over the
+//                                                                            allocator settings; NAME= leaves NAME out, e.g. glibc's default:
+//                                                                            --env-row "MALLOC_MMAP_THRESHOLD_= MALLOC_TRIM_THRESHOLD_=")
 //
 // --baseline checks REF out into a temporary worktree (sharing this checkout's node_modules), prebuilds
 // it, and runs its proxy as one more row of every round: a change is judged against its parent on the
@@ -35,6 +38,7 @@ const { values: args } = parseArgs({
     "cpu-prof": { type: "string" },
     baseline: { type: "string" },
     tuned: { type: "boolean", default: false },
+    "env-row": { type: "string" },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -69,6 +73,14 @@ try {
   };
   const rows = [await listenerOf(args.inbound ? " (in front of the app)" : ` (Host: ${args.host})`, startBenchProxy(mesh, children, id, service, app, { nodeFlags: profile }))];
   if (args.tuned) rows.push(await listenerOf(", --tune throughput", startBenchProxy(mesh, children, `${id}-tuned`, service, app, { args: ["--tune", "throughput"] })));
+  if (args["env-row"]) {
+    const env = Object.fromEntries(args["env-row"].split(/\s+/).filter(Boolean).map((setting) => {
+      const at = setting.indexOf("=");
+      if (at <= 0) throw new Error(`--env-row: "${setting}" is not NAME=VALUE`);
+      return [setting.slice(0, at), setting.slice(at + 1)];
+    }));
+    rows.push(await listenerOf(` with ${args["env-row"]}`, startBenchProxy(mesh, children, `${id}-env`, service, app, { env })));
+  }
   if (baselineTree) {
     execFileSync("git", ["worktree", "add", "--detach", baselineTree, args.baseline!], { cwd: repo, stdio: "ignore" });
     symlinkSync(path.join(repo, "node_modules"), path.join(baselineTree, "node_modules"));
