@@ -11,12 +11,12 @@ test("consecutive failures eject an endpoint for the base time; a success in bet
   let now = 0;
   const detector = new OutlierDetector(() => now);
   const [a] = group;
-  detector.record("s", a!, true, policy, group);
-  detector.record("s", a!, true, policy, group);
-  detector.record("s", a!, false, policy, group);
-  detector.record("s", a!, true, policy, group);
-  assert.equal(detector.record("s", a!, true, policy, group), undefined);
-  assert.deepEqual(detector.record("s", a!, true, policy, group), { endpoint: "127.0.0.1:1", forMs: 30_000 });
+  detector.failed("s", a!, policy, group);
+  detector.failed("s", a!, policy, group);
+  detector.succeeded("s", a!);
+  detector.failed("s", a!, policy, group);
+  assert.equal(detector.failed("s", a!, policy, group), undefined);
+  assert.deepEqual(detector.failed("s", a!, policy, group), { endpoint: "127.0.0.1:1", forMs: 30_000 });
   assert.deepEqual(detector.healthy("s", group).map((e) => e.port), [2, 3, 4]);
   now += 29_999;
   assert.ok(detector.isEjected("s", a!));
@@ -31,7 +31,7 @@ test("ejections grow when an endpoint keeps failing, and shrink again after heal
   const a = group[0]!;
   const eject = () => {
     let ejection;
-    for (let i = 0; i < 3; i++) ejection = detector.record("s", a, true, policy, group);
+    for (let i = 0; i < 3; i++) ejection = detector.failed("s", a, policy, group);
     return ejection?.forMs;
   };
   assert.equal(eject(), 30_000);
@@ -40,48 +40,48 @@ test("ejections grow when an endpoint keeps failing, and shrink again after heal
   now += 60_000;
   assert.equal(eject(), 90_000);
   now += 90_000;
-  detector.record("s", a, false, policy, group); // back in service …
+  detector.succeeded("s", a); // back in service …
   now += 25_000; // … for two and a half intervals: the multiplier drops by two
   assert.equal(eject(), 60_000);
 });
 
 test("never more than maxEjectionPercent of the endpoints are out, and never all of them", () => {
   const detector = new OutlierDetector(() => 0);
-  const ejected = group.map((e) => [0, 1, 2].map(() => detector.record("s", e, true, policy, group)).at(-1));
+  const ejected = group.map((e) => [0, 1, 2].map(() => detector.failed("s", e, policy, group)).at(-1));
   assert.equal(ejected.filter(Boolean).length, 2, "50% of four endpoints");
   const lone = [endpoint(9)];
-  for (let i = 0; i < 10; i++) assert.equal(detector.record("t", lone[0]!, true, policy, lone), undefined, "50% of one endpoint is none");
+  for (let i = 0; i < 10; i++) assert.equal(detector.failed("t", lone[0]!, policy, lone), undefined, "50% of one endpoint is none");
   const all = new OutlierDetector(() => 0);
   const everything = { ...policy, maxEjectionPercent: 100 };
-  for (const e of group) for (let i = 0; i < 3; i++) all.record("s", e, true, everything, group);
+  for (const e of group) for (let i = 0; i < 3; i++) all.failed("s", e, everything, group);
   assert.equal(all.healthy("s", group).length, 4, "with every endpoint ejected, balance over all rather than fail every request");
 });
 
 test("endpoints no config names are forgotten", () => {
   const detector = new OutlierDetector(() => 0);
-  for (let i = 0; i < 3; i++) detector.record("s", group[0]!, true, policy, group);
+  for (let i = 0; i < 3; i++) detector.failed("s", group[0]!, policy, group);
   assert.ok(detector.isEjected("s", group[0]!));
   detector.retain({ s: group.slice(1) });
   assert.ok(!detector.isEjected("s", group[0]!));
   // Named again later (the same endpoint object), it starts from a clean count, not the forgotten one.
   detector.retain({ s: group });
-  for (let i = 0; i < 2; i++) assert.equal(detector.record("s", group[0]!, true, policy, group), undefined);
-  assert.deepEqual(detector.record("s", group[0]!, true, policy, group), { endpoint: "127.0.0.1:1", forMs: 30_000 });
+  for (let i = 0; i < 2; i++) assert.equal(detector.failed("s", group[0]!, policy, group), undefined);
+  assert.deepEqual(detector.failed("s", group[0]!, policy, group), { endpoint: "127.0.0.1:1", forMs: 30_000 });
 });
 
 test("a success brings an endpoint back once its ejection is over, and its time in service counts from then", () => {
   let now = 0;
   const detector = new OutlierDetector(() => now);
   const a = group[0]!;
-  for (let i = 0; i < 3; i++) detector.record("s", a, true, policy, group);
+  for (let i = 0; i < 3; i++) detector.failed("s", a, policy, group);
   assert.ok(detector.isEjected("s", a));
   now += 30_000;
   detector.succeeded("s", a); // back in service now (not at the next failure) …
   now += 25_000; // … for two and a half intervals: the multiplier drops by two before the next ejection
-  detector.record("s", a, true, policy, group);
-  detector.record("s", a, true, policy, group);
+  detector.failed("s", a, policy, group);
+  detector.failed("s", a, policy, group);
   detector.succeeded("s", a);
-  assert.equal(detector.record("s", a, true, policy, group), undefined, "the count started again after the success");
-  detector.record("s", a, true, policy, group);
-  assert.deepEqual(detector.record("s", a, true, policy, group), { endpoint: "127.0.0.1:1", forMs: 30_000 });
+  assert.equal(detector.failed("s", a, policy, group), undefined, "the count started again after the success");
+  detector.failed("s", a, policy, group);
+  assert.deepEqual(detector.failed("s", a, policy, group), { endpoint: "127.0.0.1:1", forMs: 30_000 });
 });

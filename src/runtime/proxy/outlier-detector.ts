@@ -84,12 +84,11 @@ export class OutlierDetector {
     health.consecutive = 0;
   }
 
-  /** Records a try's outcome; returns the ejection it caused, if any. */
-  record(serviceId: string, endpoint: Endpoint, failed: boolean, policy: OutlierPolicy, group: readonly Endpoint[]): Ejection | undefined {
-    if (!failed) {
-      this.succeeded(serviceId, endpoint);
-      return undefined;
-    }
+  /**
+   * A try that failed; returns the ejection it caused, if any. `group` is the endpoint's version's
+   * endpoints, which maxEjectionPercent counts.
+   */
+  failed(serviceId: string, endpoint: Endpoint, policy: OutlierPolicy, group: readonly Endpoint[]): Ejection | undefined {
     const now = this.now();
     const health = this.health(serviceId, endpoint);
     if (health.ejectedUntil > 0) this.endEjection(serviceId, health, now);

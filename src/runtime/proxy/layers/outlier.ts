@@ -23,7 +23,7 @@ export function outlierDetection(
     const record = (request: OutboundRequest, endpoint: Endpoint, failed: boolean) => {
       // The endpoint's group (what maxEjectionPercent counts) is looked up only when a try failed.
       if (!failed) return detector.succeeded(request.service.id, endpoint);
-      const ejection = detector.record(request.service.id, endpoint, true, policy, endpointsOf(request.service.id, endpoint.version));
+      const ejection = detector.failed(request.service.id, endpoint, policy, endpointsOf(request.service.id, endpoint.version));
       if (ejection) onEjected(request.service.id, ejection);
     };
     // One `then` per try, not an async function (a generator and a promise more).
