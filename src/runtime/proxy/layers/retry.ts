@@ -30,12 +30,14 @@ export function backoffMs(policy: RetryIR, retry: number, random: () => number):
 export function retry(policy: RetryIR | undefined, budget: RetryBudget, events: RetryEvents = NO_EVENTS, random: () => number = Math.random): Layer {
   return (next) => {
     if (!policy || policy.attempts === 0) return next;
+    /** Whether this answer is the request's last: the client left, the deadline passed, or nothing to retry. */
+    const settled = (request: OutboundRequest, response: UpstreamResponse) => request.signal.aborted || !shouldRetry(policy, response);
     // Most requests are answered by their first try: that path is one `then`; the loop, an async
     // function (a generator and a promise more per request), runs only once a retry is asked for.
     const retries = async (request: OutboundRequest, body: ReplayableBody | undefined, first: UpstreamResponse): Promise<UpstreamResponse> => {
       let response = first;
       for (let n = 1; n <= policy.attempts; n++) {
-        if (request.signal.aborted || !shouldRetry(policy, response)) return response;
+        if (settled(request, response)) return response;
         if (body && !body.replayable) {
           events.denied(request.route.name, request.service.id, "body-not-replayable");
           return response;
@@ -67,7 +69,7 @@ export function retry(policy: RetryIR | undefined, budget: RetryBudget, events: 
       budget.deposit();
       const body = request.body ? new ReplayableBody(request.body) : undefined;
       return answerOf(next, body ? { ...request, body: body.next() } : request).then((response) =>
-        request.signal.aborted || !shouldRetry(policy, response) ? response : retries(request, body, response));
+        settled(request, response) ? response : retries(request, body, response));
     };
   };
 }
