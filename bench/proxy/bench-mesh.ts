@@ -9,6 +9,7 @@ import path from "node:path";
 import { createBundle, serializeBundle, type Bundle } from "../../src/compiler/emit/bundle.ts";
 import type { MeshIR, ServiceIR } from "../../src/compiler/ir/schema.ts";
 import { validateMeshIR } from "../../src/compiler/ir/validate.ts";
+import { SIDECAR_MALLOC } from "../../src/cli/sidecar-environment.ts";
 import WebSocket from "ws";
 import { startChild, startCli, type Child } from "../support/processes.ts";
 import { resilientService } from "./layer-cost.ts";
@@ -117,17 +118,7 @@ export interface BenchProxyOptions {
 }
 
 /**
- * The allocator settings docs/cli.md recommends for a sidecar (its section on deploying one says why):
- * two malloc arenas, and glibc's mmap and trim thresholds held at the 128 KB they start from.
- */
-export const SIDECAR_MALLOC: Readonly<Record<string, string>> = {
-  MALLOC_ARENA_MAX: "2",
-  MALLOC_MMAP_THRESHOLD_: "131072",
-  MALLOC_TRIM_THRESHOLD_: "131072",
-};
-
-/**
- * The allocator environment bench sidecars run with: each of SIDECAR_MALLOC, unless the benchmark's own
+ * The allocator environment bench sidecars run with: each of SIDECAR_MALLOC (docs/cli.md's), unless the benchmark's own
  * environment sets it; set empty (`MALLOC_ARENA_MAX=`), it is left out, which measures glibc's default.
  */
 function sidecarMalloc(): Record<string, string> {

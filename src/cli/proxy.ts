@@ -2,6 +2,7 @@
 import { Option, type Command } from "commander";
 import { parseHostPort, parseNonNegativeInt, parsePort, parsePositiveInt } from "./options.ts";
 import { DEFAULT_OLD_GENERATION_BUDGET_MB, setSidecarV8Flags, TUNINGS, type Tuning } from "./proxy-v8-flags.ts";
+import { SIDECAR_MALLOC_LINE } from "./sidecar-environment.ts";
 import { keepTickObjectShape } from "./tick-object-shape.ts";
 
 interface Options {
@@ -29,7 +30,7 @@ export function registerProxy(program: Command): void {
     .addOption(new Option("--tune <profile>", "memory: stay small (V8's young generation bounded, the HTTP parser compiled at start with little memory); throughput: a few percent less CPU per request at saturation, for 10–15 MB more at peak").choices(TUNINGS).default("memory"))
     .option("--old-generation-budget <MB>", "force a full GC once V8's old generation has grown this many MB past the last one; 0 (the default) leaves it to V8, tuned to collect early", parseNonNegativeInt, DEFAULT_OLD_GENERATION_BUDGET_MB)
     .addHelpText("after", `
-Deploy with MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 in the
+Deploy with ${SIDECAR_MALLOC_LINE} in the
 environment: glibc's default of eight malloc arenas per core, and its thresholds that rise as large
 blocks are freed, keep several MB more resident under load (docs/cli.md, "typemesh proxy").`)
     .action(async (opts: Options) => {

@@ -2,8 +2,10 @@
 // live control plane, takes its view and carries a request to the mesh.
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
+import { SIDECAR_MALLOC_LINE } from "../../src/cli/sidecar-environment.ts";
 import { demoBundle, LiveMesh, repo, send, waitFor, withRelaxedTimeouts } from "./support/mesh.ts";
 
 let mesh: LiveMesh;
@@ -70,4 +72,12 @@ test("typemesh proxy --tune takes memory or throughput (else exit 64, naming the
   const result = proxyWith("--tune", "fast");
   assert.equal(result.status, 64, `--tune fast: exit ${result.status}\n${result.stderr}`);
   assert.match(result.stderr, /'fast' is invalid\. Allowed choices are memory, throughput/);
+});
+
+test("typemesh proxy --help and docs/cli.md name the same allocator settings to deploy a sidecar with", () => {
+  const help = spawnSync(process.execPath, [path.join(repo, "bin/typemesh.js"), "proxy", "--help"], { cwd: repo, encoding: "utf8" });
+  assert.equal(help.status, 0, help.stderr);
+  assert.ok(help.stdout.includes(`Deploy with ${SIDECAR_MALLOC_LINE}`), help.stdout);
+  const docs = readFileSync(path.join(repo, "docs/cli.md"), "utf8").replace(/`/g, "").replace(/\s+/g, " ");
+  assert.ok(docs.includes(`Deploying a sidecar: set ${SIDECAR_MALLOC_LINE}**`), "docs/cli.md's deployment settings differ from the proxy's");
 });
