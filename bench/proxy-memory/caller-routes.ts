@@ -9,7 +9,6 @@
 //
 // The sidecars run with docs/cli.md's allocator settings (bench-mesh.ts); one set empty in this
 // process's environment (`MALLOC_MMAP_THRESHOLD_= MALLOC_TRIM_THRESHOLD_=`) measures glibc's default.
-import autocannon from "autocannon";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,7 +16,8 @@ import { parseArgs } from "node:util";
 import type WebSocket from "ws";
 import { get, until } from "../support/probe.ts";
 import { machine, memoryOf, type Child } from "../support/processes.ts";
-import { proxyPorts, registerApp, sidecarMallocNote, startBenchMesh, startBenchProxy } from "../proxy/bench-mesh.ts";
+import { proxyPorts, registerApp, sidecarMallocNote, startBenchMesh, startBenchProxy, untilCallerKnowsDestinations } from "../proxy/bench-mesh.ts";
+import { saturate } from "../proxy/load.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -29,12 +29,6 @@ const { values: args } = parseArgs({
 });
 const SECONDS = Number(args.seconds);
 const ROUTES = args.order.split(",");
-
-function saturate(url: string, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections: Number(args.connections), duration: SECONDS, headers: { host } }, (error, result) => (error ? reject(error) : resolve(result.requests.total)));
-  });
-}
 
 /** Resident MB by kind of mapping, from /proc/<pid>/smaps. */
 function residentByMapping(pid: number): Record<string, string> {
@@ -66,10 +60,7 @@ try {
   const callerPorts = await proxyPorts(caller);
   sockets.push(await registerApp(mesh.controlPlane, mesh.upstreamPort, "bench/direct"), await registerApp(mesh.controlPlane, mesh.upstreamPort, "bench/resilient"));
   await until("the proxies to be ready", async () => (await get(serverPorts.admin, "/ready")).status === 200 && (await get(callerPorts.admin, "/ready")).status === 200);
-  await until("the caller to know every destination", async () => {
-    const dump = JSON.parse((await get(callerPorts.admin, "/config_dump")).body) as { view?: { endpoints: Record<string, { identity?: string }[]> } };
-    return dump.view?.endpoints["bench/direct"]?.length === 1 && dump.view.endpoints["bench/resilient"]?.length === 1 && dump.view.endpoints["bench/upstream"]?.[0]?.identity !== undefined;
-  });
+  await untilCallerKnowsDestinations(callerPorts.admin);
   const pid = caller.process.pid!;
   const report = async (what: string, requests?: number) => {
     const memory = memoryOf(pid)!;
@@ -80,7 +71,11 @@ try {
     if (args.smaps) process.stdout.write(`  ${JSON.stringify(residentByMapping(pid))}\n`);
   };
   await report("idle");
-  for (const route of ROUTES) await report(`${route}.bench`, await saturate(`http://127.0.0.1:${callerPorts.outbound}/api/items`, `${route}.bench`));
+  for (const route of ROUTES) {
+    const host = `${route}.bench`;
+    const { requests } = await saturate({ url: `http://127.0.0.1:${callerPorts.outbound}/api/items`, host }, SECONDS, Number(args.connections));
+    await report(host, requests);
+  }
 } finally {
   for (const socket of sockets) socket.terminate();
   for (const child of children.reverse()) await child.stop();

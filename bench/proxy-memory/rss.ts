@@ -10,7 +10,6 @@
 // old generation and malloc's arenas grow over tens of seconds, not in one run).
 //
 //   node --import tsx bench/proxy-memory/rss.ts [--idle 5] [--load 8] [--rounds 1] [--connections 32]
-import autocannon from "autocannon";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,6 +18,7 @@ import type WebSocket from "ws";
 import { get, until } from "../support/probe.ts";
 import { machine, memoryOf, sleep, type Child } from "../support/processes.ts";
 import { proxyPorts, registerApp, sidecarMallocNote, startBenchMesh, startBenchProxy } from "../proxy/bench-mesh.ts";
+import { saturate } from "../proxy/load.ts";
 // @ts-expect-error a plain JavaScript module of the bin, without types
 import { prebuilt } from "../../bin/prebuilt.js";
 
@@ -30,13 +30,6 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "32" },
   },
 });
-
-function load(url: string, host: string, seconds: number): Promise<{ requests: number; non2xx: number }> {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections: Number(args.connections), duration: seconds, headers: { host } },
-      (error, result) => (error ? reject(error) : resolve({ requests: result.requests.total, non2xx: result.non2xx })));
-  });
-}
 
 const mb = (pid: number | undefined) => {
   const m = memoryOf(pid);
@@ -78,7 +71,7 @@ try {
     const rounds = Math.max(1, Number(args.rounds));
     for (const run of runs) {
       for (let round = 1; round <= rounds; round++) {
-        const { requests, non2xx } = await load(run.url, run.host, seconds);
+        const { requests, non2xx } = await saturate(run, seconds, Number(args.connections));
         process.stdout.write(`\n${run.name}${rounds > 1 ? `, run ${round} of ${rounds}` : ""}: ${Math.round(requests / seconds)} req/s${non2xx ? `, ${non2xx} non-2xx` : ""} over ${seconds} s\n`);
         for (const child of run.proxies) process.stdout.write(`  ${child.name.padEnd(14)} ${mb(child.process.pid)}\n`);
       }

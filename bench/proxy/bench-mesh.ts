@@ -11,6 +11,7 @@ import type { MeshIR, ServiceIR } from "../../src/compiler/ir/schema.ts";
 import { validateMeshIR } from "../../src/compiler/ir/validate.ts";
 import { SIDECAR_MALLOC } from "../../src/cli/sidecar-environment.ts";
 import WebSocket from "ws";
+import { get, until } from "../support/probe.ts";
 import { startChild, startCli, type Child } from "../support/processes.ts";
 import { resilientService } from "./layer-cost.ts";
 
@@ -148,6 +149,18 @@ export function startBenchProxy(mesh: BenchMesh, children: Child[], id: string, 
     : startCli(id, args, options.nodeFlags, env);
   children.push(child);
   return child;
+}
+
+/**
+ * Until the caller's view (its admin port's /config_dump) has an endpoint for each of its destinations:
+ * bench/direct and bench/resilient (registered by the benchmark), and bench/upstream with the identity
+ * that makes the hop mTLS.
+ */
+export async function untilCallerKnowsDestinations(adminPort: number): Promise<void> {
+  await until("the caller to know every destination", async () => {
+    const dump = JSON.parse((await get(adminPort, "/config_dump")).body) as { view?: { endpoints: Record<string, { identity?: string }[]> } };
+    return dump.view?.endpoints["bench/direct"]?.length === 1 && dump.view.endpoints["bench/resilient"]?.length === 1 && dump.view.endpoints["bench/upstream"]?.[0]?.identity !== undefined;
+  });
 }
 
 /** The ports a started sidecar printed. */

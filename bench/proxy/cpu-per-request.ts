@@ -17,7 +17,6 @@
 // --baseline checks REF out into a temporary worktree (sharing this checkout's node_modules), prebuilds
 // it, and runs its proxy as one more row of every round: a change is judged against its parent on the
 // same machine minutes apart, which is the only comparison this machine's drift allows.
-import autocannon from "autocannon";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
@@ -26,7 +25,7 @@ import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { cpuTimeOf, machine, repo, sleep, startChild, type Child } from "../support/processes.ts";
 import { proxyPorts, registerApp, startBenchMesh, startBenchProxy } from "./bench-mesh.ts";
-import { inTurn } from "./load.ts";
+import { inTurn, saturate } from "./load.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -45,11 +44,7 @@ const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 
 /** Requests served in `seconds` at saturation. */
-function load(url: string, host: string | undefined, seconds: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: host ? { host } : {} }, (error, result) => (error ? reject(error) : resolve(result.requests.total)));
-  });
-}
+const load = async (url: string, host: string | undefined, seconds: number) => (await saturate({ url, ...(host && { host }) }, seconds, CONNECTIONS)).requests;
 
 const children: Child[] = [];
 const sockets: WebSocket[] = [];

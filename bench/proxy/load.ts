@@ -41,14 +41,21 @@ export async function inTurn(count: number, seconds: number, slice: number, meas
   }
 }
 
+/** One target at saturation for `seconds`: `connections` keep-alive connections sending as fast as answers come. */
+export async function saturate(target: Target, seconds: number, connections: number): Promise<Saturation> {
+  const result = await run({ url: target.url, headers: headersOf(target), connections, duration: seconds });
+  const requests = result.requests.total;
+  return { rps: requests / seconds, requests, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+}
+
 /** Every target's throughput at saturation over the same seconds (inTurn), after an uncounted warm-up slice each. */
 export async function saturateInTurn(targets: Target[], seconds: number, connections: number, slice = 2): Promise<Saturation[]> {
-  for (const target of targets) await run({ url: target.url, headers: headersOf(target), connections, duration: 1 });
+  for (const target of targets) await saturate(target, 1, connections);
   const totals = targets.map(() => ({ requests: 0, errors: 0, non2xx: 0 }));
   await inTurn(targets.length, seconds, slice, async (i, duration) => {
-    const result = await run({ url: targets[i]!.url, headers: headersOf(targets[i]!), connections, duration });
+    const result = await saturate(targets[i]!, duration, connections);
     const total = totals[i]!;
-    total.requests += result.requests.total; total.errors += result.errors + result.timeouts; total.non2xx += result.non2xx;
+    total.requests += result.requests; total.errors += result.errors; total.non2xx += result.non2xx;
   });
   return totals.map((t) => ({ rps: t.requests / seconds, requests: t.requests, errors: t.errors, non2xx: t.non2xx }));
 }

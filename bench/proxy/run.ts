@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { get, until } from "../support/probe.ts";
 import { machine, memoryOf, startChild, type Child } from "../support/processes.ts";
-import { haproxyConfig, proxyPorts, registerApp, sidecarMallocNote, startBenchMesh, startBenchProxy } from "./bench-mesh.ts";
+import { haproxyConfig, proxyPorts, registerApp, sidecarMallocNote, startBenchMesh, startBenchProxy, untilCallerKnowsDestinations } from "./bench-mesh.ts";
 import { layerCost, layerCostTarget, type LayerCost } from "./layer-cost.ts";
 import { saturateInTurn, type Saturation, type Target } from "./load.ts";
 import { pacedLatency, type Latency } from "./paced.ts";
@@ -105,10 +105,7 @@ async function main(): Promise<void> {
     for (const ports of [serverPorts, clientPorts, plainClientPorts, tunedClientPorts]) if ((await get(ports.admin, "/ready")).status !== 200) return false;
     return true;
   });
-  await until("the caller to know both destinations", async () => {
-    const dump = JSON.parse((await get(clientPorts.admin, "/config_dump")).body) as { view?: { endpoints: Record<string, { identity?: string }[]> } };
-    return dump.view?.endpoints["bench/direct"]?.length === 1 && dump.view.endpoints["bench/resilient"]?.length === 1 && dump.view.endpoints["bench/upstream"]?.[0]?.identity !== undefined;
-  });
+  await untilCallerKnowsDestinations(clientPorts.admin);
 
   const missing = haproxyMissing();
   let haproxyPort: number | undefined;
