@@ -126,3 +126,32 @@ test("--tune memory compiles undici's parser at start with TurboFan, undici's ow
   assert.equal(memory.other, "liftoff", "a module compiled after runs on Liftoff's code, not on a TurboFan compile at its busiest");
   assert.equal(tiers(`flags.setSidecarV8Flags({ oldGenerationBudgetMb: 0, tune: "throughput" });`).parser, "liftoff", "--tune throughput leaves the parser to V8");
 });
+
+/**
+ * Scavenges, and the scavenger tasks that ran them (V8's --trace-parallel-scavenge prints a line per task),
+ * in a process that allocates with some of it surviving each scavenge, after `setup`, counted from then.
+ */
+function scavengerTasks(setup: string): { scavenges: number; tasks: number } {
+  const script = `
+    const flags = await import(${JSON.stringify(new URL("./proxy-v8-flags.ts", import.meta.url).href)});
+    ${setup}
+    process.stdout.write("set up\\n");
+    let keep = [];
+    for (let turn = 0; turn < 200; turn++) {
+      for (let i = 0; i < 5000; i++) { keep.push({ i, s: "x" + i }); if (keep.length > 20000) keep = []; }
+      await new Promise((resolve) => setImmediate(resolve));
+    }`;
+  const output = execFileSync(process.execPath, ["--trace-gc", "--trace-parallel-scavenge", "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+  const trace = output.slice(output.indexOf("set up\n")); // loading the modules scavenged too, before setup
+  return { scavenges: trace.match(/: Scavenge /g)?.length ?? 0, tasks: trace.match(/ scavenge\[0x[0-9a-f]+\]: /g)?.length ?? 0 };
+}
+
+test("a sidecar scavenges on its main thread alone, with either tuning", () => {
+  const v8s = scavengerTasks("");
+  assert.ok(v8s.tasks > v8s.scavenges, `left to V8, ${v8s.scavenges} scavenges ran as ${v8s.tasks} tasks: no helpers, so this test shows nothing`);
+  for (const tune of ["memory", "throughput"]) {
+    const sidecar = scavengerTasks(`flags.setSidecarV8Flags({ oldGenerationBudgetMb: 0, tune: "${tune}" });`);
+    assert.ok(sidecar.scavenges >= 10, `--tune ${tune}: only ${sidecar.scavenges} scavenges`);
+    assert.equal(sidecar.tasks, sidecar.scavenges, `--tune ${tune}: one task per scavenge`);
+  }
+});

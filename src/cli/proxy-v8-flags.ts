@@ -139,6 +139,21 @@ export function boundOldGeneration(budgetMb = OLD_GROWTH_BUDGET_MB): () => void 
 }
 
 /**
+ * A sidecar scavenges its young generation on its own thread. V8 spreads each scavenge over helper
+ * threads, one per MB of new space up to the cores it has, and the main thread waits for every helper
+ * that has begun; a sidecar shares its cores with the app beside it, and a helper taken off its core
+ * mid-scavenge holds up every request that proxy is carrying. The young generation's survivors in a
+ * proxy are its requests in flight (tens of KB), too few for helpers to save anything. Measured on the
+ * 2-core machine, the caller's outbound listener at 1,000 rps, two callers side by side in six
+ * alternating rounds of 10 s (bench/RESULTS.md, Proxy, "Runs on 2026-12-06"): the slowest scavenge of
+ * a round 0.57-0.98 ms against 0.93-3.95 ms with helpers, the 90th percentile 0.33-0.38 against
+ * 0.36-0.47 ms. V8 reads the flag at each scavenge, so setting it at run time works (a test holds it).
+ */
+export function scavengeOnMainThread(): void {
+  setFlagsFromString("--no-parallel-scavenge");
+}
+
+/**
  * `typemesh proxy --tune`. "memory" (the default) keeps a sidecar within issue 3's 80 MB: the young
  * generation bounded, undici's parser compiled at start with TurboFan's memory-light settings (below).
  * "throughput" leaves both to V8: less CPU per request at saturation for more memory at peak
@@ -149,13 +164,15 @@ export const TUNINGS = ["memory", "throughput"] as const;
 export type Tuning = (typeof TUNINGS)[number];
 
 /**
- * V8 tuned to collect the old generation early; with "memory", its young generation bounded and undici's
- * HTTP parser compiled now, memory-light (below); an `oldGenerationBudgetMb` above 0 also forces a full
- * GC past that growth (`typemesh proxy --old-generation-budget`).
+ * V8 tuned to collect the old generation early and to scavenge on the main thread; with "memory", its
+ * young generation bounded and undici's HTTP parser compiled now, memory-light (below); an
+ * `oldGenerationBudgetMb` above 0 also forces a full GC past that growth (`typemesh proxy
+ * --old-generation-budget`).
  */
 export function setSidecarV8Flags({ oldGenerationBudgetMb, tune = "memory" }: { oldGenerationBudgetMb: number; tune?: Tuning }): void {
   if (tune === "memory") precompileHttpParser();
   tuneOldGeneration();
+  scavengeOnMainThread();
   if (oldGenerationBudgetMb > 0) boundOldGeneration(oldGenerationBudgetMb);
   if (tune === "memory") boundYoungGeneration();
 }
