@@ -153,12 +153,14 @@ export function boundOldGeneration(budgetMb = OLD_GROWTH_BUDGET_MB): () => void 
  * A sidecar scavenges its young generation on its own thread. V8 spreads each scavenge over helper
  * threads, one per MB of new space up to the cores it has, and the main thread waits for every helper
  * that has begun; a sidecar shares its cores with the app beside it, and a helper taken off its core
- * mid-scavenge holds up every request that proxy is carrying. The young generation's survivors in a
- * proxy are its requests in flight (tens of KB), too few for helpers to save anything. Measured on the
- * 2-core machine, the caller's outbound listener at 1,000 rps, two callers side by side in six
- * alternating rounds of 10 s (bench/RESULTS.md, Proxy, "Runs on 2026-12-06"): the slowest scavenge of
- * a round 0.57-0.98 ms against 0.93-3.95 ms with helpers, the 90th percentile 0.33-0.38 against
- * 0.36-0.47 ms. V8 reads the flag at each scavenge, so setting it at run time works (a test holds it).
+ * mid-scavenge holds up every request that proxy is carrying. What a proxy's scavenge copies is its
+ * requests in flight, too little for helpers to save anything: a median 13 KB at 1,000 rps and 130-150
+ * KB at saturation (the caller, --trace-parallel-scavenge). Measured on the 2-core machine, the
+ * caller's outbound listener at 1,000 rps, two callers side by side in six alternating rounds of 10 s
+ * (bench/RESULTS.md, Proxy, "Runs on 2026-12-06"): the slowest scavenge of a round 0.57-0.98 ms against
+ * 0.93-3.95 ms with helpers, the 90th percentile 0.33-0.38 against 0.36-0.47 ms. V8 reads the flag at
+ * each scavenge, so setting it at run time works (a test holds it). CPU per request at saturation is
+ * the same either way (bench/proxy/cpu-per-request.ts --baseline).
  */
 export function scavengeOnMainThread(): void {
   setFlagsFromString("--no-parallel-scavenge");
