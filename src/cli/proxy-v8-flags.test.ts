@@ -33,6 +33,40 @@ test("the new space grows up to the cap and no further", () => {
   assert.ok(bounded.largest >= Math.min(8, free.largest), `below the cap it may still grow (${bounded.start} → ${bounded.largest} MB)`);
 });
 
+test("the new space grows back to the cap after V8 has shrunk it", () => {
+  // Bounded at 8 MB: a burst takes it to the cap, where GCs are no longer watched; then, with little
+  // allocated, V8 shrinks it (scavenges asked for while idle); then another burst.
+  const script = `
+    const v8 = await import("node:v8");
+    const flags = await import(${JSON.stringify(new URL("./proxy-v8-flags.ts", import.meta.url).href)});
+    const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size / 2 ** 20;
+    flags.boundYoungGeneration(8);
+    let keep = [];
+    const burst = async () => {
+      let largest = 0;
+      for (let turn = 0; turn < 400; turn++) {
+        for (let i = 0; i < 5000; i++) { keep.push({ i, s: "x" + i }); if (keep.length > 3000) keep = []; }
+        largest = Math.max(largest, size());
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return largest;
+    };
+    const first = await burst();
+    keep = [];
+    let smallest = first;
+    for (let i = 0; i < 30; i++) {
+      gc({ type: "minor" });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      smallest = Math.min(smallest, size());
+    }
+    const second = await burst();
+    process.stdout.write(JSON.stringify({ first, smallest, second }));`;
+  const sizes = JSON.parse(execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" })) as { first: number; smallest: number; second: number };
+  assert.equal(sizes.first, 8, `the first burst took the new space to ${sizes.first} MB`);
+  assert.ok(sizes.smallest < 8, `V8 did not shrink the new space (${sizes.smallest} MB), else this test shows nothing`);
+  assert.equal(sizes.second, 8, `after V8 shrank it to ${sizes.smallest} MB, the next burst took it to ${sizes.second} MB`);
+});
+
 test("typemesh proxy --tune memory bounds the new space and --tune throughput leaves it to V8", () => {
   const memory = newSpace(`flags.setSidecarV8Flags({ oldGenerationBudgetMb: 0, tune: "memory" });`);
   assert.ok(memory.largest <= 8, `--tune memory: the new space got to ${memory.largest} MB`);
