@@ -38,26 +38,22 @@ function newSpaceMb(): number {
  * to stop.
  */
 export function boundYoungGeneration(capMb = NEW_SPACE_CAP_MB): () => void {
-  let growing = true;
-  let watching = false;
+  let growing: boolean | undefined; // GCs are watched exactly while it may grow
   const observer = new PerformanceObserver(() => check());
   function check(): void {
     const grow = newSpaceMb() < capMb;
-    if (grow !== growing) {
-      setFlagsFromString(`--semi-space-growth-factor=${grow ? 2 : 1}`);
-      growing = grow;
-    }
-    if (growing === watching) return;
-    if (growing) observer.observe({ entryTypes: ["gc"] });
+    if (grow === growing) return;
+    setFlagsFromString(`--semi-space-growth-factor=${grow ? 2 : 1}`);
+    if (grow) observer.observe({ entryTypes: ["gc"] });
     else observer.disconnect();
-    watching = growing;
+    growing = grow;
   }
   const poll = setInterval(check, 1000).unref();
   check();
   return () => {
     clearInterval(poll);
     observer.disconnect();
-    if (!growing) setFlagsFromString("--semi-space-growth-factor=2");
+    if (growing === false) setFlagsFromString("--semi-space-growth-factor=2");
   };
 }
 
@@ -162,7 +158,7 @@ export function boundOldGeneration(budgetMb = OLD_GROWTH_BUDGET_MB): () => void 
  * each scavenge, so setting it at run time works (a test holds it). CPU per request at saturation is
  * the same either way (bench/proxy/cpu-per-request.ts --baseline).
  */
-export function scavengeOnMainThread(): void {
+function scavengeOnMainThread(): void {
   setFlagsFromString("--no-parallel-scavenge");
 }
 
