@@ -5,24 +5,42 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 
-/** The new space's size in MB at the start and the largest it got while allocating young garbage. */
-function newSpace(setup: string | undefined): { start: number; largest: number } {
-  const script = `
-    const v8 = await import("node:v8");
-    const flags = await import(${JSON.stringify(new URL("./proxy-v8-flags.ts", import.meta.url).href)});
-    const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size / 2 ** 20;
-    const start = size();
-    ${setup ?? ""}
-    let largest = start;
-    let keep = [];
-    // As a server allocates: in turns of the event loop, each keeping some of what it made for a while.
+/** The module under test, as a script run by `inProcess` imports it: `const flags = await import(${FLAGS})`. */
+const FLAGS = JSON.stringify(new URL("./proxy-v8-flags.ts", import.meta.url).href);
+
+/** Runs an ES module script in a node process of its own (V8's flags are the process's), through tsx; its stdout. */
+function inProcess(script: string, nodeFlags: string[] = []): string {
+  return execFileSync(process.execPath, [...nodeFlags, "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+}
+
+/**
+ * For scripts on the new space: `size()`, its size in MB, and `burst()`, which allocates as a server does
+ * (in turns of the event loop, each keeping some of what it made for a while) and answers the largest size seen.
+ */
+const NEW_SPACE = `
+  const v8 = await import("node:v8");
+  const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size / 2 ** 20;
+  let keep = [];
+  const burst = async () => {
+    let largest = 0;
     for (let turn = 0; turn < 400; turn++) {
       for (let i = 0; i < 5000; i++) { keep.push({ i, s: "x" + i }); if (keep.length > 3000) keep = []; }
       largest = Math.max(largest, size());
       await new Promise((resolve) => setImmediate(resolve));
     }
+    return largest;
+  };`;
+
+/** The new space's size in MB at the start and the largest it got while allocating young garbage. */
+function newSpace(setup: string | undefined): { start: number; largest: number } {
+  const script = `
+    const flags = await import(${FLAGS});
+    ${NEW_SPACE}
+    const start = size();
+    ${setup ?? ""}
+    const largest = Math.max(start, await burst());
     process.stdout.write(JSON.stringify({ start, largest }));`;
-  return JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" })) as { start: number; largest: number };
+  return JSON.parse(inProcess(script)) as { start: number; largest: number };
 }
 
 test("the new space grows up to the cap and no further", () => {
@@ -37,20 +55,9 @@ test("the new space grows back to the cap after V8 has shrunk it", () => {
   // Bounded at 8 MB: a burst takes it to the cap, where GCs are no longer watched; then, with little
   // allocated, V8 shrinks it (scavenges asked for while idle); then another burst.
   const script = `
-    const v8 = await import("node:v8");
-    const flags = await import(${JSON.stringify(new URL("./proxy-v8-flags.ts", import.meta.url).href)});
-    const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size / 2 ** 20;
+    const flags = await import(${FLAGS});
+    ${NEW_SPACE}
     flags.boundYoungGeneration(8);
-    let keep = [];
-    const burst = async () => {
-      let largest = 0;
-      for (let turn = 0; turn < 400; turn++) {
-        for (let i = 0; i < 5000; i++) { keep.push({ i, s: "x" + i }); if (keep.length > 3000) keep = []; }
-        largest = Math.max(largest, size());
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      return largest;
-    };
     const first = await burst();
     keep = [];
     let smallest = first;
@@ -61,7 +68,7 @@ test("the new space grows back to the cap after V8 has shrunk it", () => {
     }
     const second = await burst();
     process.stdout.write(JSON.stringify({ first, smallest, second }));`;
-  const sizes = JSON.parse(execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" })) as { first: number; smallest: number; second: number };
+  const sizes = JSON.parse(inProcess(script, ["--expose-gc"])) as { first: number; smallest: number; second: number };
   assert.equal(sizes.first, 8, `the first burst took the new space to ${sizes.first} MB`);
   assert.ok(sizes.smallest < 8, `V8 did not shrink the new space (${sizes.smallest} MB), else this test shows nothing`);
   assert.equal(sizes.second, 8, `after V8 shrank it to ${sizes.smallest} MB, the next burst took it to ${sizes.second} MB`);
@@ -80,10 +87,9 @@ test("typemesh proxy --tune memory bounds the new space and --tune throughput le
  * and again.
  */
 function oldGrowth(bound: { budgetMb: number } | "tuned" | undefined, { cycles = 12, held = 40000 } = {}): number {
-  const flags = JSON.stringify(new URL("./proxy-v8-flags.ts", import.meta.url).href);
   const setup = bound === undefined ? "" : bound === "tuned"
-    ? `(await import(${flags})).tuneOldGeneration();`
-    : `(await import(${flags})).boundOldGeneration(${bound.budgetMb});`;
+    ? `(await import(${FLAGS})).tuneOldGeneration();`
+    : `(await import(${FLAGS})).boundOldGeneration(${bound.budgetMb});`;
   const script = `
     const v8 = await import("node:v8");
     const old = () => v8.getHeapSpaceStatistics().filter((s) => !s.space_name.startsWith("new_")).reduce((sum, s) => sum + s.space_used_size, 0) / 2 ** 20;
@@ -97,7 +103,7 @@ function oldGrowth(bound: { budgetMb: number } | "tuned" | undefined, { cycles =
       held = null;
     }
     process.stdout.write(String(largest - start));`;
-  return Number(execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" }));
+  return Number(inProcess(script));
 }
 
 test("the old generation grows at most its budget (plus what is alive) past the last full GC", () => {
@@ -134,7 +140,7 @@ const TIER = `const tierOf = (f) => { const [liftoff, turbofan] = new Function("
 function tiers(setup: string): { parser: string; other: string } {
   const script = `
     const { createRequire } = await import("node:module");
-    const flags = await import(${JSON.stringify(new URL("./proxy-v8-flags.ts", import.meta.url).href)});
+    const flags = await import(${FLAGS});
     ${TIER}
     ${setup}
     const require = createRequire(${JSON.stringify(import.meta.url)});
@@ -150,7 +156,7 @@ function tiers(setup: string): { parser: string; other: string } {
     const other = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.f;
     if (other() !== 42) throw new Error("the other module answered wrong");
     process.stdout.write(JSON.stringify({ parser: tierOf(parser.llhttp_execute), other: tierOf(other) }));`;
-  return JSON.parse(execFileSync(process.execPath, ["--allow-natives-syntax", "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" })) as { parser: string; other: string };
+  return JSON.parse(inProcess(script, ["--allow-natives-syntax"])) as { parser: string; other: string };
 }
 
 test("--tune memory compiles undici's parser at start with TurboFan, undici's own compile gets that code, and what compiles after stays on Liftoff", () => {
@@ -167,7 +173,7 @@ test("--tune memory compiles undici's parser at start with TurboFan, undici's ow
  */
 function scavengerTasks(setup: string): { scavenges: number; tasks: number } {
   const script = `
-    const flags = await import(${JSON.stringify(new URL("./proxy-v8-flags.ts", import.meta.url).href)});
+    const flags = await import(${FLAGS});
     ${setup}
     process.stdout.write("set up\\n");
     let keep = [];
@@ -175,7 +181,7 @@ function scavengerTasks(setup: string): { scavenges: number; tasks: number } {
       for (let i = 0; i < 5000; i++) { keep.push({ i, s: "x" + i }); if (keep.length > 20000) keep = []; }
       await new Promise((resolve) => setImmediate(resolve));
     }`;
-  const output = execFileSync(process.execPath, ["--trace-gc", "--trace-parallel-scavenge", "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" });
+  const output = inProcess(script, ["--trace-gc", "--trace-parallel-scavenge"]);
   const trace = output.slice(output.indexOf("set up\n")); // loading the modules scavenged too, before setup
   return { scavenges: trace.match(/: Scavenge /g)?.length ?? 0, tasks: trace.match(/ scavenge\[0x[0-9a-f]+\]: /g)?.length ?? 0 };
 }
