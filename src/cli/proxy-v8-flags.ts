@@ -20,26 +20,82 @@ import { runInNewContext } from "node:vm";
  */
 export const NEW_SPACE_CAP_MB = 8;
 
+function newSpace(): { space_size: number; space_used_size: number; space_available_size: number } | undefined {
+  return getHeapSpaceStatistics().find((space) => space.space_name === "new_space");
+}
+
 function newSpaceMb(): number {
-  return (getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_size ?? 0) / 2 ** 20;
+  return (newSpace()?.space_size ?? 0) / 2 ** 20;
 }
 
 /**
- * Keeps the new space at or under `capMb`. --max-semi-space-size would, but V8 reads it only when it sets
- * up the heap, before any JavaScript runs: set later it changes nothing (the new space still grows to 32
- * MB). The growth factor is read at each growth, so it is switched after each GC: 1 (no growth) once
- * the new space has reached the cap, V8's 2 while it is below it (V8 shrinks it when allocation is slow;
- * it may grow again). A GC is told of after it ends, so a burst of GCs in one synchronous stretch of
- * JavaScript could still double it once or twice past the cap; a proxy yields to its event loop far
- * more often than it scavenges.
- * GCs are watched only while the new space may grow. At the cap it cannot, and a saturated proxy
- * scavenges about a hundred times a second: Node's GC entries for an observer cost 1% of its CPU
+ * One semispace's capacity (MB), a power of two: what V8's growth multiplies. The new space's size counts
+ * both semispaces once both are committed and one before, so it cannot tell; used + available is the
+ * capacity less its pages' headers.
+ */
+function semiSpaceMb(): number {
+  const space = newSpace();
+  return space ? 2 ** Math.round(Math.log2((space.space_used_size + space.space_available_size) / 2 ** 20)) : 0;
+}
+
+/**
+ * Takes the new space to `capMb` now, in one growth. V8 grows it only once as many bytes have survived
+ * scavenges since its last growth as it holds, and a proxy's scavenges copy only its requests in flight
+ * (13 KB at 1,000 rps): at a steady 1,000 rps it stays at 1–2 MB and is scavenged 5–13 times a second,
+ * each time holding up the requests in flight. So the growth factor is set to reach the cap in one step,
+ * a semispace's worth of short-lived arrays is held across a scavenge (they survive it, which is what
+ * V8 grows on), and let go: a few ms, once each time the proxy turns busy.
+ */
+function growNewSpace(capMb: number, gc: GcFunction): void {
+  const semiSpace = semiSpaceMb();
+  const factor = Math.round(capMb / 2 / semiSpace); // the cap counts both semispaces
+  if (!(factor >= 2)) return;
+  setFlagsFromString(`--semi-space-growth-factor=${factor}`);
+  const held: number[][] = [];
+  for (let bytes = 0; bytes <= semiSpace * 1.1 * 2 ** 20; bytes += 2 ** 16) held.push(new Array<number>(8190).fill(0)); // 64 KB each
+  gc({ type: "minor" });
+  held.length = 0;
+}
+
+/**
+ * Keeps the new space at or under `capMb`, and takes it to the cap as soon as the proxy is busy.
+ * --max-semi-space-size would bound it, but V8 reads it only when it sets up the heap, before any
+ * JavaScript runs: set later it changes nothing (the new space still grows to 32 MB). The growth factor
+ * is read at each growth, so it is switched after each GC: 1 (no growth) once the new space has reached
+ * the cap, V8's 2 while it is below it (V8 shrinks it when allocation is slow; it may grow again). A GC
+ * is told of after it ends, so a burst of GCs in one synchronous stretch of JavaScript could still
+ * double it once or twice past the cap; a proxy yields to its event loop far more often than it
+ * scavenges.
+ * Below the cap, two scavenges less than a second apart mean the proxy is carrying traffic, and the new
+ * space is grown to the cap at once (growNewSpace): --min-semi-space-size would keep it there, but it
+ * too is read only at heap setup. An idle proxy's new space is left to shrink (V8 does, after some
+ * seconds idle).
+ * GCs are watched only while the new space is below the cap. At the cap it cannot grow, and a saturated
+ * proxy scavenges about a hundred times a second: Node's GC entries for an observer cost 1% of its CPU
  * (a CPU profile, 2026-12-06). A check each second sees V8 shrink it, and watching resumes. Returns how
  * to stop.
  */
+/** The least time between two growths to the cap (ms): a proxy at a rate V8 shrinks at is grown that often at most. */
+const GROWTH_INTERVAL_MS = 10_000;
+
 export function boundYoungGeneration(capMb = NEW_SPACE_CAP_MB): () => void {
   let growing: boolean | undefined; // GCs are watched exactly while it may grow
-  const observer = new PerformanceObserver(() => check());
+  let lastScavenge = -Infinity;
+  let grownAt = -Infinity; // at most one growth in GROWTH_INTERVAL_MS: its own scavenge is seen here too
+  const gc = gcFunction();
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MINOR) continue;
+      const busy = entry.startTime - lastScavenge < 1000;
+      lastScavenge = entry.startTime;
+      if (busy && gc && entry.startTime - grownAt > GROWTH_INTERVAL_MS && newSpaceMb() < capMb) {
+        grownAt = performance.now();
+        growNewSpace(capMb, gc);
+        break;
+      }
+    }
+    check();
+  });
   function check(): void {
     const grow = newSpaceMb() < capMb;
     if (grow === growing) return;
@@ -96,7 +152,8 @@ function oldGenerationMb(): number {
   return getHeapSpaceStatistics().filter((space) => !space.space_name.startsWith("new_")).reduce((sum, space) => sum + space.space_used_size, 0) / 2 ** 20;
 }
 
-type GcFunction = (options: { type: "major"; execution: "async" }) => Promise<void>;
+/** V8's gc(): a full GC as a task of its own (a promise), or a scavenge now. */
+type GcFunction = (options: { type: "major"; execution: "async" } | { type: "minor" }) => Promise<void> | undefined;
 
 /**
  * V8's gc() as a function, without --expose-gc on the command line: the flag set at run time applies to
