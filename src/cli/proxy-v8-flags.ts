@@ -59,7 +59,11 @@ function growNewSpace(capMb: number, gc: GcFunction): void {
   for (let bytes = 0; bytes <= semiSpace * 1.1 * 2 ** 20; bytes += 2 ** 16) held.push(new Array<number>(8190).fill(0)); // 64 KB each
   gc({ type: "minor" });
   held.length = 0;
+  setFlagsFromString("--semi-space-growth-factor=2"); // until the caller's check: 1 if it is at the cap now
 }
+
+/** The least time between two growths to the cap (ms): a proxy at a rate V8 shrinks at is grown that often at most. */
+const GROWTH_INTERVAL_MS = 10_000;
 
 /**
  * Keeps the new space at or under `capMb`, and takes it to the cap as soon as the proxy is busy.
@@ -79,9 +83,6 @@ function growNewSpace(capMb: number, gc: GcFunction): void {
  * (a CPU profile, 2026-12-06). A check each second sees V8 shrink it, and watching resumes. Returns how
  * to stop.
  */
-/** The least time between two growths to the cap (ms): a proxy at a rate V8 shrinks at is grown that often at most. */
-const GROWTH_INTERVAL_MS = 10_000;
-
 export function boundYoungGeneration(capMb = NEW_SPACE_CAP_MB): () => void {
   let growing: boolean | undefined; // GCs are watched exactly while it may grow
   let lastScavenge = -Infinity;
