@@ -46,7 +46,7 @@ function semiSpaceMb(): number {
  * a semispace's worth of short-lived arrays is held across a scavenge (they survive it, which is what
  * V8 grows on), and let go: a few ms, once each time the proxy turns busy.
  * Measured on the 2-core machine (2026-12-07), the plaintext sidecar pair at 1,000 rps after 12 s idle:
- * 69-82 scavenges per proxy in 13 s against 110-169 left to V8; two pairs side by side, this build and
+ * 68-85 scavenges per proxy in 13 s against 110-169 left to V8; two pairs side by side, this build and
  * the last, ten alternating rounds: the pair added a median 0.97 ms at p99 against 1.09 ms, lower in
  * eight rounds of ten.
  */
