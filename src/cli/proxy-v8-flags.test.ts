@@ -14,12 +14,15 @@ function inProcess(script: string, nodeFlags: string[] = []): string {
 }
 
 /**
- * For scripts on the new space: `size()`, its size in MB, and `burst()`, which allocates as a server does
- * (in turns of the event loop, each keeping some of what it made for a while) and answers the largest size seen.
+ * For scripts on the new space: `size()`, its size in MB; `burst()`, which allocates as a server does
+ * (in turns of the event loop, each keeping some of what it made for a while) and answers the largest size
+ * seen; and `shrink()` (node run with --expose-gc), which lets go of what burst kept and asks for
+ * scavenges while idle, which V8 shrinks the new space at, and answers the smallest size seen.
  */
 const NEW_SPACE = `
   const v8 = await import("node:v8");
   const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size / 2 ** 20;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   let keep = [];
   const burst = async () => {
     let largest = 0;
@@ -29,6 +32,16 @@ const NEW_SPACE = `
       await new Promise((resolve) => setImmediate(resolve));
     }
     return largest;
+  };
+  const shrink = async () => {
+    keep = [];
+    let smallest = size();
+    for (let i = 0; i < 30; i++) {
+      gc({ type: "minor" });
+      await sleep(100);
+      smallest = Math.min(smallest, size());
+    }
+    return smallest;
   };`;
 
 /** The new space's size in MB at the start and the largest it got while allocating young garbage. */
@@ -59,13 +72,7 @@ test("the new space grows back to the cap after V8 has shrunk it", () => {
     ${NEW_SPACE}
     flags.boundYoungGeneration(8);
     const first = await burst();
-    keep = [];
-    let smallest = first;
-    for (let i = 0; i < 30; i++) {
-      gc({ type: "minor" });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      smallest = Math.min(smallest, size());
-    }
+    const smallest = await shrink();
     const second = await burst();
     process.stdout.write(JSON.stringify({ first, smallest, second }));`;
   const sizes = JSON.parse(inProcess(script, ["--expose-gc"])) as { first: number; smallest: number; second: number };
@@ -83,10 +90,8 @@ function steadyLoad(setup: string): { shrunk: number; idle: number; largest: num
   const script = `
     const flags = await import(${FLAGS});
     ${NEW_SPACE}
-    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
     await burst();
-    keep = [];
-    for (let i = 0; i < 20; i++) { gc({ type: "minor" }); await sleep(100); }
+    await shrink();
     const shrunk = size();
     ${setup}
     await sleep(1500);

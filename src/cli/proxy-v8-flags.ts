@@ -31,11 +31,11 @@ function newSpaceMb(): number {
 /**
  * One semispace's capacity (MB), a power of two: what V8's growth multiplies. The new space's size counts
  * both semispaces once both are committed and one before, so it cannot tell; used + available is the
- * capacity less its pages' headers.
+ * capacity less its pages' headers. NaN without a new space: growNewSpace then does nothing.
  */
 function semiSpaceMb(): number {
   const space = newSpace();
-  return space ? 2 ** Math.round(Math.log2((space.space_used_size + space.space_available_size) / 2 ** 20)) : 0;
+  return space ? 2 ** Math.round(Math.log2((space.space_used_size + space.space_available_size) / 2 ** 20)) : NaN;
 }
 
 /**
@@ -90,7 +90,7 @@ export function boundYoungGeneration(capMb = NEW_SPACE_CAP_MB): () => void {
   const gc = gcFunction();
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MINOR) continue;
+      if (gcKind(entry) !== constants.NODE_PERFORMANCE_GC_MINOR) continue;
       const busy = entry.startTime - lastScavenge < 1000;
       lastScavenge = entry.startTime;
       if (busy && gc && entry.startTime - grownAt > GROWTH_INTERVAL_MS && newSpaceMb() < capMb) {
@@ -160,19 +160,31 @@ function oldGenerationMb(): number {
 /** V8's gc(): a full GC as a task of its own (a promise), or a scavenge now. */
 type GcFunction = (options: { type: "major"; execution: "async" } | { type: "minor" }) => Promise<void> | undefined;
 
+/** The kind of GC a "gc" performance entry tells of (constants.NODE_PERFORMANCE_GC_MINOR, _MAJOR, …). */
+function gcKind(entry: PerformanceEntry): number | undefined {
+  return (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+}
+
+/** The gc() exposed once asked for, shared: null if this V8 would not hand it out. */
+let exposedGc: GcFunction | null | undefined;
+
 /**
  * V8's gc() as a function, without --expose-gc on the command line: the flag set at run time applies to
- * contexts made afterwards, and a new context hands its gc global out. Undefined if this V8 does not
- * (the proxy then runs with V8's own old-generation heuristics rather than not at all).
+ * contexts made afterwards, and a new context hands its gc global out. The context lives as long as its
+ * gc (about 130 KB of heap), so one is made for the process, whoever asks. Undefined if this V8 does not
+ * (the proxy then runs with V8's own heuristics rather than not at all).
  */
 function gcFunction(): GcFunction | undefined {
-  try {
-    setFlagsFromString("--expose-gc");
-    const gc: unknown = runInNewContext("typeof gc === 'function' ? gc : undefined");
-    return typeof gc === "function" ? (gc as GcFunction) : undefined;
-  } catch {
-    return undefined;
+  if (exposedGc === undefined) {
+    try {
+      setFlagsFromString("--expose-gc");
+      const gc: unknown = runInNewContext("typeof gc === 'function' ? gc : undefined");
+      exposedGc = typeof gc === "function" ? (gc as GcFunction) : null;
+    } catch {
+      exposedGc = null;
+    }
   }
+  return exposedGc ?? undefined;
 }
 
 /**
@@ -193,7 +205,7 @@ export function boundOldGeneration(budgetMb = OLD_GROWTH_BUDGET_MB): () => void 
   let collecting = false;
   const observer = new PerformanceObserver((list) => {
     const old = oldGenerationMb();
-    if (list.getEntries().some((entry) => (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) {
+    if (list.getEntries().some((entry) => gcKind(entry) === constants.NODE_PERFORMANCE_GC_MAJOR)) {
       baseline = old; // whoever asked for it, a full GC sets the new mark
       return;
     }
