@@ -10,6 +10,8 @@
 //                                                    [--cpu-prof DIR]        (a CPU profile of typemesh's proxy)
 //                                                    [--baseline REF]        (also the proxy of git REF, e.g. HEAD~1)
 //                                                    [--tuned]               (also a proxy started with --tune throughput)
+//                                                    [--args-row="OPTIONS"]  (also this build's proxy started with these `typemesh proxy`
+//                                                                            options, e.g. "--old-generation-budget 2"; may be given again)
 //                                                    [--env-row "NAME=VALUE …"] (also this build's proxy with that environment over the
 //                                                                            allocator settings; NAME= leaves NAME out, e.g. glibc's default:
 //                                                                            --env-row "MALLOC_MMAP_THRESHOLD_= MALLOC_TRIM_THRESHOLD_=")
@@ -23,7 +25,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
-import { cpuTimeOf, machine, repo, sleep, startChild, type Child } from "../support/processes.ts";
+import { cpuTimeOf, machine, memoryOf, repo, sleep, startChild, type Child } from "../support/processes.ts";
 import { proxyPorts, registerApp, startBenchMesh, startBenchProxy } from "./bench-mesh.ts";
 import { inTurn, saturate } from "./load.ts";
 
@@ -38,6 +40,7 @@ const { values: args } = parseArgs({
     baseline: { type: "string" },
     tuned: { type: "boolean", default: false },
     "env-row": { type: "string" },
+    "args-row": { type: "string", multiple: true },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -68,6 +71,9 @@ try {
   };
   const rows = [await listenerOf(args.inbound ? " (in front of the app)" : ` (Host: ${args.host})`, startBenchProxy(mesh, children, id, service, app, { nodeFlags: profile }))];
   if (args.tuned) rows.push(await listenerOf(", --tune throughput", startBenchProxy(mesh, children, `${id}-tuned`, service, app, { args: ["--tune", "throughput"] })));
+  for (const [i, options] of (args["args-row"] ?? []).entries()) {
+    rows.push(await listenerOf(`, ${options}`, startBenchProxy(mesh, children, `${id}-args${i}`, service, app, { args: options.split(/\s+/).filter(Boolean) })));
+  }
   if (args["env-row"]) {
     const env = Object.fromEntries(args["env-row"].split(/\s+/).filter(Boolean).map((setting) => {
       const at = setting.indexOf("=");
@@ -110,8 +116,10 @@ try {
     });
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  process.stdout.write(`\n| proxy | req/s (median) | CPU per request (median) |\n|---|---|---|\n`);
-  for (const [name, rounds] of figures) process.stdout.write(`| ${name} | ${Math.round(median(rounds.map((r) => r.rps)))} | ${median(rounds.map((r) => r.cpuUs)).toFixed(0)} µs |\n`);
+  // Each process's peak RSS over the run (VmHWM): what an option that trades CPU for memory gives back.
+  const peakOf = new Map(targets.map((t) => [t.name, memoryOf(t.pid)?.peakMb]));
+  process.stdout.write(`\n| proxy | req/s (median) | CPU per request (median) | peak RSS |\n|---|---|---|---|\n`);
+  for (const [name, rounds] of figures) process.stdout.write(`| ${name} | ${Math.round(median(rounds.map((r) => r.rps)))} | ${median(rounds.map((r) => r.cpuUs)).toFixed(0)} µs | ${peakOf.get(name)?.toFixed(1) ?? "?"} MB |\n`);
 } finally {
   for (const socket of sockets) socket.terminate();
   for (const child of children.reverse()) await child.stop();
