@@ -249,9 +249,11 @@ function render(rows: Row[], memory: Record<string, { rssMb: number; peakMb: num
   // --only may leave out HAProxy, the single proxies or the pair: their targets are then not measured.
   const measured = haproxy && singles.length > 0;
   lines.push(`| one proxy ≥ 0.6× HAProxy's throughput | ${measured ? `${worstSingle.toFixed(2)}× (the slower single-proxy path; median of the rounds' paired ratios)` : haproxyMissing ?? "not in this run (--only)"} | ${verdict(measured ? worstSingle >= 0.6 : undefined)} |`);
+  // Beside the verdict's figure (the mTLS pair), what the plaintext pair and the floor's pair added.
   const barePair = rows.find((r) => r.name === BARE_PAIR);
-  const floorNote = pair && barePair ? ` (plaintext pair ${plainPair ? ms(plainPair.latency!.p99 - direct.p99) : "not in this run"}; the bare Node.js pair ${ms(barePair.latency!.p99 - direct.p99)})` : "";
-  lines.push(`| a sidecar pair adds ≤ 1 ms p99 at ${RATE} rps | ${pair ? `${ms(addedP99)}${floorNote}` : "not in this run (--only)"} | ${verdict(pair ? addedP99 <= 1 : undefined)} |`);
+  const beside = [plainPair && `plaintext pair ${ms(plainPair.latency!.p99 - direct.p99)}`, barePair && `the bare Node.js pair ${ms(barePair.latency!.p99 - direct.p99)}`].filter(Boolean);
+  const besideNote = beside.length > 0 ? ` (${beside.join("; ")})` : "";
+  lines.push(`| a sidecar pair adds ≤ 1 ms p99 at ${RATE} rps | ${pair ? `${ms(addedP99)}${besideNote}` : "not in this run (--only)"} | ${verdict(pair ? addedP99 <= 1 : undefined)} |`);
   if (pair && plainPair) {
     const ratio = pairedRatio(pair, plainPair);
     const mtlsP99 = pair.latency!.p99 - plainPair.latency!.p99;
