@@ -69,6 +69,39 @@ export function memoryOf(pid: number | undefined): { rssMb: number; peakMb: numb
   }
 }
 
+/** What a process's resident memory was through a run: the median and 90th percentile of its samples. */
+export interface RssSpread {
+  medianMb: number;
+  p90Mb: number;
+  samples: number;
+}
+
+/**
+ * Samples each process's VmRSS every `everyMs` until stopped. A peak (VmHWM) says where a process's
+ * memory reached once, which for a Node.js process is where its old generation stood before a full GC;
+ * the spread says where it spent the run.
+ */
+export function sampleRss(pids: Record<string, number | undefined>, everyMs = 250): { stop(): Record<string, RssSpread | undefined> } {
+  const samples = new Map<string, number[]>(Object.keys(pids).map((name) => [name, []]));
+  const timer = setInterval(() => {
+    for (const [name, pid] of Object.entries(pids)) {
+      const rss = memoryOf(pid)?.rssMb;
+      if (rss !== undefined && Number.isFinite(rss)) samples.get(name)!.push(rss);
+    }
+  }, everyMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      const at = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+      return Object.fromEntries([...samples].map(([name, values]) => {
+        const sorted = [...values].sort((a, b) => a - b);
+        return [name, sorted.length === 0 ? undefined : { medianMb: at(sorted, 0.5), p90Mb: at(sorted, 0.9), samples: sorted.length }];
+      }));
+    },
+  };
+}
+
 /** CPU time (user + system) a process has used so far, in milliseconds, from /proc. */
 export function cpuTimeOf(pid: number): number {
   // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks.
