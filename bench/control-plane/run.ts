@@ -11,6 +11,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { serializeBundle } from "../../src/compiler/emit/bundle.ts";
 import { machine, memoryOf, sleep, startCli, type Child } from "../support/processes.ts";
+import { percentile } from "../support/stats.ts";
 import { benchBundle, serviceName } from "./bench-mesh.ts";
 import { closeProxies, connectProxies, now, type FakeProxy } from "./fake-proxies.ts";
 
@@ -44,7 +45,6 @@ async function allSynced(url: string, bundleVersion: string): Promise<boolean> {
   return proxies.length === PROXIES && proxies.every((p) => p.state === "SYNCED" && p.bundleVersion === bundleVersion);
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 let cp: Child | undefined;
 let proxies: FakeProxy[] = [];

@@ -14,6 +14,7 @@ import { createBundle, serializeBundle } from "../../src/compiler/emit/bundle.ts
 import { emitTarget, targetNames } from "../../src/compiler/emit/targets/index.ts";
 import type { MeshIR } from "../../src/compiler/ir/schema.ts";
 import { rmSync } from "node:fs";
+import { median } from "../support/stats.ts";
 import { writeDemoCopies } from "./demo-copies.ts";
 
 const { values } = parseArgs({
@@ -28,7 +29,6 @@ const { values } = parseArgs({
 const copies = values["demo-copies"] ? Number(values["demo-copies"]) : undefined;
 const dir = copies ? writeDemoCopies(path.resolve(values.dir!), copies) : path.resolve(values.dir!);
 const reps = Math.max(1, Number(values.reps));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 function time<T>(f: () => T): [T, number] {

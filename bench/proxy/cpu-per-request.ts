@@ -27,6 +27,7 @@ import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { cpuTimeOf, machine, memoryOf, repo, sleep, startChild, type Child } from "../support/processes.ts";
 import { proxyPorts, registerApp, startBenchMesh, startBenchProxy } from "./bench-mesh.ts";
+import { median } from "../support/stats.ts";
 import { inTurn, saturate } from "./load.ts";
 
 const { values: args } = parseArgs({
@@ -115,7 +116,6 @@ try {
       process.stdout.write(`round ${round} ${target.name}: ${Math.round(rps)} req/s, ${cpuUs.toFixed(0)} µs CPU per request\n`);
     });
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   // Each process's peak RSS over the run (VmHWM): what an option that trades CPU for memory gives back.
   const peakOf = new Map(targets.map((t) => [t.name, memoryOf(t.pid)?.peakMb]));
   process.stdout.write(`\n| proxy | req/s (median) | CPU per request (median) | peak RSS |\n|---|---|---|---|\n`);

@@ -6,6 +6,7 @@
 // measures both over the same seconds (slices taken in turn, load.ts), so a busy machine hurts both
 // alike, and the cost is the median of the rounds' paired ratios.
 import type { RouteIR, ServiceIR } from "../../src/compiler/ir/schema.ts";
+import { median } from "../support/stats.ts";
 import { saturateInTurn, type Target } from "./load.ts";
 
 /** bench/resilient: `base`'s route with every resilience layer enabled and none triggering. */
@@ -37,7 +38,6 @@ export interface LayerCost {
   cost: number;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function layerCost(plain: Target, full: Target, seconds: number, connections: number, rounds: number, progress: (line: string) => void): Promise<LayerCost> {
   const figures = { plain: [] as number[], full: [] as number[] };

@@ -15,6 +15,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { Pool } from "undici";
 import { cpuTimeOf } from "../support/processes.ts";
+import { median } from "../support/stats.ts";
 import { inTurn } from "./load.ts";
 import { pacedLatency } from "./paced.ts";
 
@@ -83,7 +84,6 @@ function latency(port: number) {
   return pacedLatency({ url: `http://127.0.0.1:${port}/`, host: "frontend" }, rate, seconds, concurrency);
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const floor = process.argv.includes("--floor");
 interface Side { name: string; label: string; pair: Pair; rps: number[]; cpuUs: number[]; p50: number[]; p90: number[]; p99: number[]; errors: number }

@@ -8,6 +8,7 @@
 // due (one or two). A request's latency runs from the moment it is handed to the client pool: a stalled
 // path keeps receiving requests on schedule, and they wait in the pool's queue, which counts.
 import { Pool } from "undici";
+import { percentile } from "../support/stats.ts";
 import type { Target } from "./load.ts";
 
 export interface Latency {
@@ -24,10 +25,6 @@ export interface Latency {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 async function paced(pool: Pool, target: Target, rate: number, seconds: number, record: boolean) {
   const { pathname, search } = new URL(target.url);

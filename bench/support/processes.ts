@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { percentile } from "./stats.ts";
 
 export const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 export const CLI = path.join(repo, "bin/typemesh.js");
@@ -93,10 +94,9 @@ export function sampleRss(pids: Record<string, number | undefined>, everyMs = 25
   return {
     stop() {
       clearInterval(timer);
-      const at = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
       return Object.fromEntries([...samples].map(([name, values]) => {
         const sorted = [...values].sort((a, b) => a - b);
-        return [name, sorted.length === 0 ? undefined : { medianMb: at(sorted, 0.5), p90Mb: at(sorted, 0.9), samples: sorted.length }];
+        return [name, sorted.length === 0 ? undefined : { medianMb: percentile(sorted, 50), p90Mb: percentile(sorted, 90), samples: sorted.length }];
       }));
     },
   };
