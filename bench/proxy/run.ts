@@ -156,8 +156,9 @@ async function main(): Promise<void> {
   // taken in turn, so rows share the same seconds), each figure is the median over the rounds, and each
   // ratio the median of the rounds' paired ratios.
   const ROUNDS = Math.max(1, Number(args.rounds));
-  // The sidecars' RSS through every measurement below, beside their peaks.
-  const rssSamples = sampleRss({ caller: client.process.pid, callee: server.process.pid, "plaintext caller": plainClient.process.pid });
+  // The sidecars the RSS target is judged on, sampled through every measurement below beside their peaks.
+  const judged = { caller: client, callee: server, "plaintext caller": plainClient };
+  const rssSamples = sampleRss(Object.fromEntries(Object.entries(judged).map(([name, child]) => [name, child.process.pid])));
   const measured = new Map<Row, { saturation: Saturation[]; latency: Latency[] }>(rows.map((row) => [row, { saturation: [], latency: [] }]));
   for (let round = 1; round <= ROUNDS; round++) {
     if (ROUNDS > 1) process.stdout.write(`round ${round} of ${ROUNDS}\n`);
@@ -191,7 +192,8 @@ async function main(): Promise<void> {
     : undefined;
   const spread = rssSamples.stop();
   const memory = { client: memoryOf(client.process.pid), server: memoryOf(server.process.pid), plainClient: memoryOf(plainClient.process.pid), tunedClient: memoryOf(tunedClient.process.pid), haproxy: haproxyPort ? memoryOf(children.find((c) => c.name === "haproxy")?.process.pid) : undefined, bare: memoryOf(bare.process.pid) };
-  const report = render(rows, memory, spread, missing, layers);
+  const sidecars = Object.entries(judged).map(([name, child]) => ({ name, memory: memoryOf(child.process.pid), spread: spread[name] }));
+  const report = render(rows, memory, sidecars, missing, layers);
   process.stdout.write(`\n${report}\n`);
   if (args.json) {
     writeFileSync(args.json, `${JSON.stringify({ machine: where, date: startedAt.toISOString(), seconds: SECONDS, rate: RATE, connections: CONNECTIONS, rounds: ROUNDS,
@@ -225,7 +227,14 @@ function pairedRatio(a: Row, b: Row): number {
   return median(a.rounds!.map((s, i) => s.rps / b.rounds![i]!.rps));
 }
 
-function render(rows: Row[], memory: Record<string, { rssMb: number; peakMb: number } | undefined>, spread: Record<string, RssSpread | undefined>, haproxyMissing: string | undefined, layers: LayerCost | undefined): string {
+/** A sidecar the RSS target is judged on: its memory at the end (with its peak) and through the run. */
+interface JudgedSidecar {
+  name: string;
+  memory: { rssMb: number; peakMb: number } | undefined;
+  spread: RssSpread | undefined;
+}
+
+function render(rows: Row[], memory: Record<string, { rssMb: number; peakMb: number } | undefined>, sidecars: JudgedSidecar[], haproxyMissing: string | undefined, layers: LayerCost | undefined): string {
   const direct = rows[0]!.latency!;
   const haproxyRow = rows.find((r) => r.name === "HAProxy");
   const haproxy = haproxyRow?.saturation;
@@ -247,8 +256,7 @@ function render(rows: Row[], memory: Record<string, { rssMb: number; peakMb: num
   const plainPair = rows.find((r) => r.name.startsWith("sidecar pair") && r.name.includes("plaintext"));
   const worstSingle = haproxyRow ? Math.min(...singles.map((r) => pairedRatio(r, haproxyRow))) : NaN;
   const addedP99 = pair ? pair.latency!.p99 - direct.p99 : NaN;
-  const sidecars = [["caller", memory.client], ["callee", memory.server], ["plaintext caller", memory.plainClient]] as const;
-  const peaks = sidecars.map(([, m]) => m?.peakMb ?? NaN);
+  const peaks = sidecars.map((s) => s.memory?.peakMb ?? NaN);
   lines.push("", "| target | measured | |", "|---|---|---|");
   // --only may leave out HAProxy, the single proxies or the pair: their targets are then not measured.
   const measured = haproxy && singles.length > 0;
@@ -265,11 +273,8 @@ function render(rows: Row[], memory: Record<string, { rssMb: number; peakMb: num
     lines.push(`| mTLS adds ≤ 0.5 ms p99 at ${RATE} rps (sidecar pair) | ${ms(mtlsP99)} | ${verdict(mtlsP99 <= 0.5)} |`);
   }
   // Judged on the peak; the median and 90th percentile of the samples say where each spent the run.
-  const through = (name: string) => {
-    const s = spread[name];
-    return s ? `; median ${s.medianMb.toFixed(1)}, p90 ${s.p90Mb.toFixed(1)} through the run` : "";
-  };
-  lines.push(`| ≤ 80 MB RSS per proxy | peak ${sidecars.map(([name, m]) => `${(m?.peakMb ?? NaN).toFixed(1)} MB (${name}${through(name)})`).join(", ")}${memory.haproxy ? `; HAProxy ${memory.haproxy.peakMb.toFixed(1)} MB` : ""}${memory.bare ? `; bare Node.js proxy ${memory.bare.peakMb.toFixed(1)} MB` : ""} | ${verdict(Math.max(...peaks) <= 80)} |`);
+  const through = (s: RssSpread | undefined) => (s ? `; median ${s.medianMb.toFixed(1)}, p90 ${s.p90Mb.toFixed(1)} through the run` : "");
+  lines.push(`| ≤ 80 MB RSS per proxy | peak ${sidecars.map((s) => `${(s.memory?.peakMb ?? NaN).toFixed(1)} MB (${s.name}${through(s.spread)})`).join(", ")}${memory.haproxy ? `; HAProxy ${memory.haproxy.peakMb.toFixed(1)} MB` : ""}${memory.bare ? `; bare Node.js proxy ${memory.bare.peakMb.toFixed(1)} MB` : ""} | ${verdict(Math.max(...peaks) <= 80)} |`);
   if (tuned && memory.tunedClient) {
     lines.push(`| (not a target) the outbound proxy with --tune throughput | ${haproxyRow ? `${pairedRatio(tuned, haproxyRow).toFixed(2)}× HAProxy, ` : ""}peak ${memory.tunedClient.peakMb.toFixed(1)} MB | what the memory bound costs |`);
   }
