@@ -11,14 +11,16 @@ import { runInNewContext } from "node:vm";
  * The young generation's bound, as V8 reports the new space's size (MB). V8 grows the new space under
  * load, doubling, up to 32 MB, and RSS keeps what it took; a smaller new space is scavenged more often.
  * Measured at saturation (~4,000 req/s), the caller's proxy after 6 s: 32 MB (V8's default) RSS 114–115
- * MB, scavenges 1.8% of the time; 8 MB (what it has grown to when the proxy starts) 93–97 MB, 3.5%
- * (about 6 µs more per request); 2 MB (reachable only by setting this before the packages load, from an
- * entry module of its own) 82–94 MB, 7.3% (about 20 µs more per request, a tenth of the proxy's CPU).
- * 4 MB (reached once V8 shrinks the new space when allocation slows) was tried with the old generation
- * bounded: 3–4 MB less RSS after 48 s of saturation, but 150–175 µs CPU per request against 141–145 µs
- * at 8 MB in interleaved rounds (more scavenges, and more promoted garbage for the full GCs below).
+ * MB, scavenges 1.8% of the time; 8 MB 93–97 MB, 3.5% (about 6 µs more per request); 2 MB 82–94 MB,
+ * 7.3% (about 20 µs more per request, a tenth of the proxy's CPU).
+ * 4 MB since 2026-12-07. It was 8 MB while the single-proxy throughput target was missed: 4 MB cost 5%
+ * more CPU per request then (2026-11-28). Measured again on 2026-12-07 (bench/RESULTS.md, Proxy), with
+ * throughput at 0.66–0.74× HAProxy against the 0.6× target and RSS the target missed: 3–11% more CPU
+ * per request (cpu-per-request.ts --baseline, 5 rounds on each path), the three-route caller's peak
+ * 78.9 and 80.4 MB in bench/proxy against 82.7–83.8 MB, and the pair's p99 at 1,000 rps unchanged (two
+ * meshes side by side, ten rounds: a median 1.03 against 0.95 ms added, each lower in five rounds).
  */
-export const NEW_SPACE_CAP_MB = 8;
+export const NEW_SPACE_CAP_MB = 4;
 
 function newSpace(): { space_size: number; space_used_size: number; space_available_size: number } | undefined {
   return getHeapSpaceStatistics().find((space) => space.space_name === "new_space");

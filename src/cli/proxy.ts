@@ -27,7 +27,7 @@ export function registerProxy(program: Command): void {
     .option("--join-token <token>", "join token bound to this service (or TYPEMESH_JOIN_TOKEN); later reconnects prove the certificate instead")
     .option("--no-mtls", "a plaintext proxy: no workload certificate, plaintext to and from peers (docs/security.md)")
     .option("--max-view-bytes <n>", "refuse config views larger than this", parsePositiveInt, 16 * 1024 * 1024)
-    .addOption(new Option("--tune <profile>", "memory: stay small (V8's young generation bounded, the HTTP parser compiled at start with little memory); throughput: a few percent less CPU per request at saturation, for 10–15 MB more at peak").choices(TUNINGS).default("memory"))
+    .addOption(new Option("--tune <profile>", "memory: stay small (V8's young generation bounded, the HTTP parser compiled at start with little memory); throughput: about 6% less CPU per request at saturation, for 15 MB or more at peak").choices(TUNINGS).default("memory"))
     .option("--old-generation-budget <MB>", "force a full GC once V8's old generation has grown this many MB past the last one; 0 (the default) leaves it to V8, tuned to collect early", parseNonNegativeInt, DEFAULT_OLD_GENERATION_BUDGET_MB)
     .addHelpText("after", `
 Deploy with ${SIDECAR_MALLOC_LINE} in the
