@@ -82,6 +82,43 @@ test("the new space grows back to the cap after V8 has shrunk it", () => {
   assert.equal(sizes.second, 8, `after V8 shrank it to ${sizes.smallest} MB, the next burst took it to ${sizes.second} MB`);
 });
 
+/**
+ * The new space's size in MB after it has been shrunk (scavenges asked for while idle), then after `setup`
+ * and a second idle, and the largest it got while allocating as a sidecar at 1,000 rps does: about 16 KB
+ * a millisecond (1,500 turns of the event loop, about 1.5 s), almost none of it surviving.
+ */
+function steadyLoad(setup: string): { shrunk: number; idle: number; largest: number } {
+  const script = `
+    const flags = await import(${FLAGS});
+    ${NEW_SPACE}
+    await burst();
+    await shrink();
+    const shrunk = size();
+    ${setup}
+    await sleep(1500);
+    const idle = size();
+    let largest = idle;
+    const recent = [];
+    // A count of turns, not a time: on a busy machine the turns are fewer a second, not fewer.
+    for (let turn = 0; turn < 1500 && largest < 8; turn++, await sleep(1)) {
+      const batch = [];
+      for (let i = 0; i < 200; i++) batch.push({ i, s: "x" + i });
+      recent.push(batch);
+      if (recent.length > 2) recent.shift();
+      largest = Math.max(largest, size());
+    }
+    process.stdout.write(JSON.stringify({ shrunk, idle, largest }));`;
+  return JSON.parse(inProcess(script, ["--expose-gc"])) as { shrunk: number; idle: number; largest: number };
+}
+
+test("under steady load the new space goes to the cap at once, where V8 alone keeps it small; idle, it is left alone", () => {
+  const v8s = steadyLoad("");
+  assert.ok(v8s.shrunk < 8 && v8s.largest < 8, `V8 alone took the new space from ${v8s.shrunk} to ${v8s.largest} MB under steady load, else this test shows nothing`);
+  const bounded = steadyLoad("flags.boundYoungGeneration(8);");
+  assert.ok(bounded.idle < 8, `idle, the bound took the new space to ${bounded.idle} MB`);
+  assert.equal(bounded.largest, 8, `under steady load the bound took the new space from ${bounded.idle} to ${bounded.largest} MB`);
+});
+
 test("typemesh proxy --tune memory bounds the new space and --tune throughput leaves it to V8", () => {
   const memory = newSpace(`flags.setSidecarV8Flags({ oldGenerationBudgetMb: 0, tune: "memory" });`);
   assert.ok(memory.largest <= NEW_SPACE_CAP_MB, `--tune memory: the new space got to ${memory.largest} MB, past its ${NEW_SPACE_CAP_MB} MB bound`);

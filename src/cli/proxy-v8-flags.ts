@@ -22,32 +22,91 @@ import { runInNewContext } from "node:vm";
  */
 export const NEW_SPACE_CAP_MB = 4;
 
+function newSpace(): { space_size: number; space_used_size: number; space_available_size: number } | undefined {
+  return getHeapSpaceStatistics().find((space) => space.space_name === "new_space");
+}
+
 function newSpaceMb(): number {
-  return (getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_size ?? 0) / 2 ** 20;
+  return (newSpace()?.space_size ?? 0) / 2 ** 20;
 }
 
 /**
- * Keeps the new space at or under `capMb`. --max-semi-space-size would, but V8 reads it only when it sets
- * up the heap, before any JavaScript runs: set later it changes nothing (the new space still grows to 32
- * MB). The growth factor is read at each growth, so it is switched after each GC: 1 (no growth) once
- * the new space has reached the cap, V8's 2 while it is below it (V8 shrinks it when allocation is slow;
- * it may grow again). A GC is told of after it ends, so a burst of GCs in one synchronous stretch of
- * JavaScript could still double it once or twice past the cap; a proxy yields to its event loop far
- * more often than it scavenges.
- * GCs are watched only while the new space may grow. At the cap it cannot, and a saturated proxy
- * scavenges about a hundred times a second: Node's GC entries for an observer cost 1% of its CPU
+ * One semispace's capacity (MB), a power of two: what V8's growth multiplies. The new space's size counts
+ * both semispaces once both are committed and one before, so it cannot tell; used + available is the
+ * capacity less its pages' headers. NaN without a new space: growNewSpace then does nothing.
+ */
+function semiSpaceMb(): number {
+  const space = newSpace();
+  return space ? 2 ** Math.round(Math.log2((space.space_used_size + space.space_available_size) / 2 ** 20)) : NaN;
+}
+
+/**
+ * Takes the new space to `capMb` now, in one growth. V8 grows it only once as many bytes have survived
+ * scavenges since its last growth as it holds, and a proxy's scavenges copy only its requests in flight
+ * (13 KB at 1,000 rps): at a steady 1,000 rps it stays at 1–2 MB and is scavenged 5–13 times a second,
+ * each time holding up the requests in flight. So the growth factor is set to reach the cap in one step,
+ * a semispace's worth of short-lived arrays is held across a scavenge (they survive it, which is what
+ * V8 grows on), and let go: a few ms, once each time the proxy turns busy.
+ * Measured on the 2-core machine (2026-12-07), the plaintext sidecar pair at 1,000 rps after 12 s idle:
+ * 68-85 scavenges per proxy in 13 s against 110-169 left to V8; two pairs side by side, this build and
+ * the last, ten alternating rounds: the pair added a median 0.97 ms at p99 against 1.09 ms, lower in
+ * eight rounds of ten. That was with the 8 MB bound. At 4 MB (since the afternoon of 2026-12-07) V8
+ * reached the same size by itself in the same measurement: the caller scavenged 138-140 times in 13 s
+ * with --tune throughput (no bound) against 141-148 with this growth, about 1.7 MB allocated between
+ * scavenges in both. So at this bound the growth changes nothing measurable at 1,000 rps; it is left in
+ * until it is measured at saturation too (bench/RESULTS.md, Proxy), and is what a larger bound needs.
+ */
+function growNewSpace(capMb: number, gc: GcFunction): void {
+  const semiSpace = semiSpaceMb();
+  const factor = Math.round(capMb / 2 / semiSpace); // the cap counts both semispaces
+  if (!(factor >= 2)) return;
+  setFlagsFromString(`--semi-space-growth-factor=${factor}`);
+  const held: number[][] = [];
+  for (let bytes = 0; bytes <= semiSpace * 1.1 * 2 ** 20; bytes += 2 ** 16) held.push(new Array<number>(8190).fill(0)); // 64 KB each
+  gc({ type: "minor" });
+  held.length = 0;
+  setFlagsFromString("--semi-space-growth-factor=2"); // until the caller's check: 1 if it is at the cap now
+}
+
+/** The least time between two growths to the cap (ms): a proxy at a rate V8 shrinks at is grown that often at most. */
+const GROWTH_INTERVAL_MS = 10_000;
+
+/**
+ * Keeps the new space at or under `capMb`, and takes it to the cap as soon as the proxy is busy.
+ * --max-semi-space-size would bound it, but V8 reads it only when it sets up the heap, before any
+ * JavaScript runs: set later it changes nothing (the new space still grows to 32 MB). The growth factor
+ * is read at each growth, so it is switched after each GC: 1 (no growth) once the new space has reached
+ * the cap, V8's 2 while it is below it (V8 shrinks it when allocation is slow; it may grow again). A GC
+ * is told of after it ends, so a burst of GCs in one synchronous stretch of JavaScript could still
+ * double it once or twice past the cap; a proxy yields to its event loop far more often than it
+ * scavenges.
+ * Below the cap, two scavenges less than a second apart mean the proxy is carrying traffic, and the new
+ * space is grown to the cap at once (growNewSpace): --min-semi-space-size would keep it there, but it
+ * too is read only at heap setup. An idle proxy's new space is left to shrink (V8 does, after some
+ * seconds idle).
+ * GCs are watched only while the new space is below the cap. At the cap it cannot grow, and a saturated
+ * proxy scavenges about a hundred times a second: Node's GC entries for an observer cost 1% of its CPU
  * (a CPU profile, 2026-12-06). A check each second sees V8 shrink it, and watching resumes. Returns how
  * to stop.
- * Growth below the cap is V8's own. From the night of 2026-12-07 to that afternoon the proxy took the new
- * space to its bound itself as soon as traffic came (a forced scavenge with a semispace's worth of
- * arrays held across it), since V8 grows it only as requests survive scavenges: with the 8 MB bound
- * that halved a pair's scavenges at 1,000 rps. At 4 MB V8 gets there by itself: the caller scavenged
- * 138-140 times in 13 s at 1,000 rps with no bound against 141-148 with the growth, and a test load of
- * 16 KB a millisecond took a shrunk new space from 1 to 4 MB in under 2 s (bench/RESULTS.md, Proxy).
  */
 export function boundYoungGeneration(capMb = NEW_SPACE_CAP_MB): () => void {
   let growing: boolean | undefined; // GCs are watched exactly while it may grow
-  const observer = new PerformanceObserver(() => check());
+  let lastScavenge = -Infinity;
+  let grownAt = -Infinity; // at most one growth in GROWTH_INTERVAL_MS: its own scavenge is seen here too
+  const gc = gcFunction();
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (gcKind(entry) !== constants.NODE_PERFORMANCE_GC_MINOR) continue;
+      const busy = entry.startTime - lastScavenge < 1000;
+      lastScavenge = entry.startTime;
+      if (busy && gc && entry.startTime - grownAt > GROWTH_INTERVAL_MS && newSpaceMb() < capMb) {
+        grownAt = performance.now();
+        growNewSpace(capMb, gc);
+        break;
+      }
+    }
+    check();
+  });
   function check(): void {
     const grow = newSpaceMb() < capMb;
     if (grow === growing) return;
