@@ -53,8 +53,10 @@ function semiSpaceMb(): number {
  * eight rounds of ten. That was with the 8 MB bound. At 4 MB (since the afternoon of 2026-12-07) V8
  * reached the same size by itself in the same measurement: the caller scavenged 138-140 times in 13 s
  * with --tune throughput (no bound) against 141-148 with this growth, about 1.7 MB allocated between
- * scavenges in both. So at this bound the growth changes nothing measurable at 1,000 rps; it is left in
- * until it is measured at saturation too (bench/RESULTS.md, Proxy), and is what a larger bound needs.
+ * scavenges in both. So at this bound the growth changes nothing measurable at a steady 1,000 rps. It
+ * still pays when a proxy goes from idle to saturated: without it, in cpu-per-request.ts's slices (8 s
+ * busy, 16 s idle, in turn), the proxy took 43 against 40 µs of CPU per request (more in four rounds of
+ * five) and peaked at 75.7 against 73.5 MB (bench/RESULTS.md, Proxy).
  */
 function growNewSpace(capMb: number, gc: GcFunction): void {
   const semiSpace = semiSpaceMb();
