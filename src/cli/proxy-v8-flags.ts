@@ -50,7 +50,7 @@ function semiSpaceMb(): number {
  * Measured on the 2-core machine (2026-12-07), the plaintext sidecar pair at 1,000 rps after 12 s idle:
  * 68-85 scavenges per proxy in 13 s against 110-169 left to V8; two pairs side by side, this build and
  * the last, ten alternating rounds: the pair added a median 0.97 ms at p99 against 1.09 ms, lower in
- * eight rounds of ten. That was with the 8 MB bound. At 4 MB (since the afternoon of 2026-12-07) V8
+ * eight rounds of ten. That was with the 8 MB bound. At 4 MB (since late morning on 2026-12-07) V8
  * reached the same size by itself in the same measurement: the caller scavenged 138-140 times in 13 s
  * with --tune throughput (no bound) against 141-148 with this growth, about 1.7 MB allocated between
  * scavenges in both. So at this bound the growth changes nothing measurable at a steady 1,000 rps. It
