@@ -2,7 +2,8 @@
 // typemesh proxy (the caller's outbound listener, and separately an inbound listener in front of the
 // app); through a sidecar pair (outbound → mTLS → inbound, and the same pair in plaintext from a second
 // caller started with --no-mtls, issue 5); through HAProxy, the reference. Node.js's own floor has two
-// rows: a bare Node.js proxy (bare-proxy.ts), and two of them in a row under the pair. One more row runs the
+// rows: a bare Node.js proxy (bare-proxy.ts), and two of them in a row under the pair, in plaintext and
+// with the middle hop in TLS 1.3 with client certificates (the floor under the mTLS pair). One more row runs the
 // caller's outbound path in a proxy started as the caller is but with --tune throughput, beside the
 // default (--tune memory) on which the targets are judged: what the 80 MB bound costs. Latency at a
 // fixed 1,000 rps sent open loop (paced.ts; added = minus direct's), throughput at saturation
@@ -24,6 +25,7 @@ import WebSocket from "ws";
 import { get, until } from "../support/probe.ts";
 import { machine, memoryOf, sampleRss, startChild, type Child, type RssSpread } from "../support/processes.ts";
 import { haproxyConfig, proxyPorts, registerApp, sidecarMallocNote, startBenchMesh, startBenchProxy, untilCallerKnowsDestinations } from "./bench-mesh.ts";
+import { benchTls } from "./bench-tls.ts";
 import { layerCost, layerCostTarget, type LayerCost } from "./layer-cost.ts";
 import { saturateInTurn, type Saturation, type Target } from "./load.ts";
 import { pacedLatency, type Latency } from "./paced.ts";
@@ -46,8 +48,9 @@ const CONNECTIONS = Number(args.connections);
 const TOKEN = "bench-admin-token";
 /** The row of a proxy run with --tune throughput; the targets are judged on the default (--tune memory). */
 const TUNED = "one proxy with --tune throughput";
-/** The reference row under the sidecar pair's p99 target: two bare Node.js proxies in a row. */
+/** The reference rows under the sidecar pair's p99 target: two bare Node.js proxies in a row, the hop between them plaintext or mTLS. */
 const BARE_PAIR = "reference: bare Node.js pair (two bare proxies in a row, plaintext)";
+const BARE_TLS_PAIR = "reference: bare Node.js pair, TLS hop (TLS 1.3 with client certificates between them)";
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -126,8 +129,8 @@ async function main(): Promise<void> {
     }, 10_000);
   }
 
-  const startBare = async (name: string, port: number) => {
-    const child = startChild(name, process.execPath, ["--import", "tsx", "bench/proxy/bare-proxy.ts", String(port)]);
+  const startBare = async (name: string, port: number, options: string[] = []) => {
+    const child = startChild(name, process.execPath, ["--import", "tsx", "bench/proxy/bare-proxy.ts", String(port), ...options]);
     children.push(child);
     return { child, port: Number((await child.waitFor(/bare proxy listening on (\d+)/))[1]) };
   };
@@ -136,12 +139,19 @@ async function main(): Promise<void> {
   // first forwarding to the second. What it adds at p99 is what any Node.js proxy pair adds on this
   // machine in the same seconds, before a mesh proxy does anything.
   const barePairPort = (await startBare("bare pair: outbound", (await startBare("bare pair: inbound", upstreamPort)).port)).port;
+  // The same with the hop between them in TLS 1.3 with client certificates: what mTLS costs any Node.js
+  // proxy pair on this machine, the floor under the mTLS pair on which the target is judged.
+  const tlsFile = path.join(work, "bare-tls.json");
+  writeFileSync(tlsFile, JSON.stringify(await benchTls()), { mode: 0o600 });
+  const bareTlsCallee = await startBare("bare TLS pair: inbound", upstreamPort, ["--tls", tlsFile, "--tls-listen"]);
+  const bareTlsPairPort = (await startBare("bare TLS pair: outbound", bareTlsCallee.port, ["--tls", tlsFile, "--tls-upstream"])).port;
 
   const allRows: Row[] = [
     { name: "direct to the upstream", target: { url: `http://127.0.0.1:${upstreamPort}/api/items` } },
     ...(haproxyPort ? [{ name: "HAProxy", target: { url: `http://127.0.0.1:${haproxyPort}/api/items` } }] : []),
     { name: "reference: bare Node.js proxy (node:http + undici dispatch(), nothing else)", target: { url: `http://127.0.0.1:${barePort}/api/items` } },
     { name: BARE_PAIR, target: { url: `http://127.0.0.1:${barePairPort}/api/items` } },
+    { name: BARE_TLS_PAIR, target: { url: `http://127.0.0.1:${bareTlsPairPort}/api/items` } },
     { name: "one proxy: outbound (route, split, balance, pool)", target: { url: `http://127.0.0.1:${clientPorts.outbound}/api/items`, host: "direct.bench" } },
     { name: `${TUNED}: outbound (route, split, balance, pool)`, target: { url: `http://127.0.0.1:${tunedClientPorts.outbound}/api/items`, host: "direct.bench" } },
     { name: "one proxy: outbound, every resilience layer on (none triggering)", target: { url: `http://127.0.0.1:${clientPorts.outbound}/api/items`, host: "resilient.bench" } },
@@ -261,9 +271,13 @@ function render(rows: Row[], memory: Record<string, { rssMb: number; peakMb: num
   // --only may leave out HAProxy, the single proxies or the pair: their targets are then not measured.
   const measured = haproxy && singles.length > 0;
   lines.push(`| one proxy ≥ 0.6× HAProxy's throughput | ${measured ? `${worstSingle.toFixed(2)}× (the slower single-proxy path; median of the rounds' paired ratios)` : haproxyMissing ?? "not in this run (--only)"} | ${verdict(measured ? worstSingle >= 0.6 : undefined)} |`);
-  // Beside the verdict's figure (the mTLS pair), what the plaintext pair and the floor's pair added.
-  const barePair = rows.find((r) => r.name === BARE_PAIR);
-  const beside = [plainPair && `plaintext pair ${ms(plainPair.latency!.p99 - direct.p99)}`, barePair && `the bare Node.js pair ${ms(barePair.latency!.p99 - direct.p99)}`].filter(Boolean);
+  // Beside the verdict's figure (the mTLS pair), what the plaintext pair and the floor's pairs added.
+  const added = (name: string) => {
+    const row = rows.find((r) => r.name === name);
+    return row && ms(row.latency!.p99 - direct.p99);
+  };
+  const bareAdded = [added(BARE_PAIR) && `${added(BARE_PAIR)} plaintext`, added(BARE_TLS_PAIR) && `${added(BARE_TLS_PAIR)} with a TLS hop`].filter(Boolean);
+  const beside = [plainPair && `plaintext pair ${ms(plainPair.latency!.p99 - direct.p99)}`, bareAdded.length > 0 && `the bare Node.js pair ${bareAdded.join(", ")}`].filter(Boolean);
   const besideNote = beside.length > 0 ? ` (${beside.join("; ")})` : "";
   lines.push(`| a sidecar pair adds ≤ 1 ms p99 at ${RATE} rps | ${pair ? `${ms(addedP99)}${besideNote}` : "not in this run (--only)"} | ${verdict(pair ? addedP99 <= 1 : undefined)} |`);
   if (pair && plainPair) {
