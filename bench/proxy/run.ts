@@ -7,7 +7,7 @@
 // caller's outbound path in a proxy started as the caller is but with --tune throughput, beside the
 // default (--tune memory) on which the targets are judged: what the 80 MB bound costs. Latency at a
 // fixed 1,000 rps sent open loop (paced.ts; added = minus direct's), throughput at saturation
-// (autocannon), and each proxy's RSS: its peak, on which the target is judged, and the median and 90th
+// (autocannon), both with rows taking turns in slices of the same seconds, and each proxy's RSS: its peak, on which the target is judged, and the median and 90th
 // percentile of samples taken through the run (every proxy is a child process started by the CLI).
 //
 //   node --import tsx bench/proxy/run.ts [--seconds 10] [--rate 1000] [--connections 32] [--json out.json]
@@ -28,7 +28,7 @@ import { haproxyConfig, proxyPorts, registerApp, sidecarMallocNote, startBenchMe
 import { benchTls } from "./bench-tls.ts";
 import { layerCost, layerCostTarget, type LayerCost } from "./layer-cost.ts";
 import { saturateInTurn, type Saturation, type Target } from "./load.ts";
-import { pacedLatency, type Latency } from "./paced.ts";
+import { pacedLatencyInTurn, type Latency } from "./paced.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -44,6 +44,8 @@ const { values: args } = parseArgs({
 });
 const SECONDS = Number(args.seconds);
 const RATE = Number(args.rate);
+/** Seconds of each latency slice (pacedLatencyInTurn): 2,000 samples at 1,000 rps. */
+const LATENCY_SLICE = 2;
 const CONNECTIONS = Number(args.connections);
 const TOKEN = "bench-admin-token";
 /** The row of a proxy run with --tune throughput; the targets are judged on the default (--tune memory). */
@@ -172,14 +174,16 @@ async function main(): Promise<void> {
   const measured = new Map<Row, { saturation: Saturation[]; latency: Latency[] }>(rows.map((row) => [row, { saturation: [], latency: [] }]));
   for (let round = 1; round <= ROUNDS; round++) {
     if (ROUNDS > 1) process.stdout.write(`round ${round} of ${ROUNDS}\n`);
-    // Latency first, one row after another: right after a saturating run a proxy is still paying its
-    // garbage collection debt, and the figure would be that of the recovery, not of a steady 1,000 rps.
-    for (const row of rows) {
-      process.stdout.write(`  ${row.name}: ${RATE} rps…`);
-      const latency = await pacedLatency(row.target, RATE, SECONDS, Math.min(CONNECTIONS, 16));
-      process.stdout.write(` p50 ${latency.p50.toFixed(3)} ms p99 ${latency.p99.toFixed(3)} ms\n`);
+    // Latency first: right after a saturating run a proxy is still paying its garbage collection debt,
+    // and the figure would be that of the recovery, not of a steady 1,000 rps. Rows share their seconds
+    // here too, in slices taken in turn (paced.ts, pacedLatencyInTurn).
+    process.stdout.write(`  latency at ${RATE} rps, every row in ${Math.ceil(SECONDS / LATENCY_SLICE)} slices of ${LATENCY_SLICE} s taken in turn…\n`);
+    const latencies = await pacedLatencyInTurn(rows.map((row) => row.target), RATE, SECONDS, Math.min(CONNECTIONS, 16), LATENCY_SLICE);
+    rows.forEach((row, i) => {
+      const latency = latencies[i]!;
+      process.stdout.write(`  ${row.name}: p50 ${latency.p50.toFixed(3)} ms p99 ${latency.p99.toFixed(3)} ms\n`);
       measured.get(row)!.latency.push(latency);
-    }
+    });
     // Then every row's throughput over the same seconds, in slices taken in turn (load.ts).
     process.stdout.write(`  saturation, every row in ${SECONDS / 2} slices of 2 s taken in turn…\n`);
     const saturated = await saturateInTurn(rows.map((row) => row.target), SECONDS, CONNECTIONS);
