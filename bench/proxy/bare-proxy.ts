@@ -9,7 +9,7 @@
 //
 //   bare-proxy.ts <upstream port> [--tls FILE (--tls-listen | --tls-upstream)]   prints its port
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
@@ -21,6 +21,9 @@ const { values: options, positionals } = parseArgs({
   allowPositionals: true,
   options: { tls: { type: "string" }, "tls-listen": { type: "boolean" }, "tls-upstream": { type: "boolean" } },
 });
+if (options.tls !== undefined && options["tls-listen"] === options["tls-upstream"]) {
+  throw new Error("bare-proxy.ts: --tls needs exactly one of --tls-listen (this proxy takes TLS) and --tls-upstream (it connects in TLS)");
+}
 const tls = options.tls === undefined ? undefined : (JSON.parse(readFileSync(options.tls, "utf8")) as BenchTls);
 const upstreamTls = tls && options["tls-upstream"];
 // Connections kept alive as long as typemesh's pools keep theirs (30 s): run.ts leaves a row idle while it
@@ -28,7 +31,7 @@ const upstreamTls = tls && options["tls-upstream"];
 const pool = new Pool(`${upstreamTls ? "https" : "http"}://127.0.0.1:${positionals[0]}`, {
   connections: 64, pipelining: 1, keepAliveTimeout: 30_000, ...(upstreamTls && { connect: clientConnect(tls) }),
 });
-const forward: (req: IncomingMessage, res: ServerResponse) => void = bareForward(pool);
+const forward = bareForward(pool);
 const server = tls && options["tls-listen"] ? createHttpsServer(serverTls(tls), forward) : createServer(forward);
 server.keepAliveTimeout = 60_000;
 server.listen(0, "127.0.0.1", () => process.stdout.write(`bare proxy listening on ${(server.address() as AddressInfo).port}\n`));

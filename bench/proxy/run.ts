@@ -1,14 +1,15 @@
 // bench/proxy: one run on loopback, four ways to reach the same upstream: directly; through one
 // typemesh proxy (the caller's outbound listener, and separately an inbound listener in front of the
 // app); through a sidecar pair (outbound → mTLS → inbound, and the same pair in plaintext from a second
-// caller started with --no-mtls, issue 5); through HAProxy, the reference. Node.js's own floor has two
-// rows: a bare Node.js proxy (bare-proxy.ts), and two of them in a row under the pair, in plaintext and
-// with the middle hop in TLS 1.3 with client certificates (the floor under the mTLS pair). One more row runs the
-// caller's outbound path in a proxy started as the caller is but with --tune throughput, beside the
-// default (--tune memory) on which the targets are judged: what the 80 MB bound costs. Latency at a
-// fixed 1,000 rps sent open loop (paced.ts; added = minus direct's), throughput at saturation
-// (autocannon), both with rows taking turns in slices of the same seconds, and each proxy's RSS: its peak, on which the target is judged, and the median and 90th
-// percentile of samples taken through the run (every proxy is a child process started by the CLI).
+// caller started with --no-mtls, issue 5); through HAProxy, the reference. Node.js's own floor has three
+// rows: a bare Node.js proxy (bare-proxy.ts), and two of them in a row under the pair, once in plaintext
+// and once with the hop between them in TLS 1.3 with client certificates (the floor under the mTLS
+// pair). One more row runs the caller's outbound path in a proxy started as the caller is but with
+// --tune throughput, beside the default (--tune memory) on which the targets are judged: what the 80 MB
+// bound costs. Latency at a fixed 1,000 rps sent open loop (paced.ts; added = minus direct's) and
+// throughput at saturation (autocannon), each with the rows taking turns in slices of the same seconds,
+// and each proxy's RSS: its peak, on which the target is judged, and the median and 90th percentile of
+// samples taken through the run (every proxy is a child process started by the CLI).
 //
 //   node --import tsx bench/proxy/run.ts [--seconds 10] [--rate 1000] [--connections 32] [--json out.json]
 //                                        [--cpu-prof DIR]   (profiles of the sidecars, written at exit)
