@@ -276,13 +276,11 @@ function render(rows: Row[], memory: Record<string, { rssMb: number; peakMb: num
   // --only may leave out HAProxy, the single proxies or the pair: their targets are then not measured.
   const measured = haproxy && singles.length > 0;
   lines.push(`| one proxy ≥ 0.6× HAProxy's throughput | ${measured ? `${worstSingle.toFixed(2)}× (the slower single-proxy path; median of the rounds' paired ratios)` : haproxyMissing ?? "not in this run (--only)"} | ${verdict(measured ? worstSingle >= 0.6 : undefined)} |`);
-  // Beside the verdict's figure (the mTLS pair), what the plaintext pair and the floor's pairs added.
-  const added = (name: string) => {
-    const row = rows.find((r) => r.name === name);
-    return row && ms(row.latency!.p99 - direct.p99);
-  };
-  const bareAdded = [added(BARE_PAIR) && `${added(BARE_PAIR)} plaintext`, added(BARE_TLS_PAIR) && `${added(BARE_TLS_PAIR)} with a TLS hop`].filter(Boolean);
-  const beside = [plainPair && `plaintext pair ${ms(plainPair.latency!.p99 - direct.p99)}`, bareAdded.length > 0 && `the bare Node.js pair ${bareAdded.join(", ")}`].filter(Boolean);
+  // Beside the verdict's figure (the mTLS pair), what the plaintext pair and the floor's pairs added,
+  // each that --only kept.
+  const beside = ([[plainPair, "plaintext pair"], [rows.find((r) => r.name === BARE_PAIR), "the bare Node.js pair"],
+    [rows.find((r) => r.name === BARE_TLS_PAIR), "the bare Node.js pair with a TLS hop"]] as const)
+    .flatMap(([row, label]) => (row ? [`${label} ${ms(row.latency!.p99 - direct.p99)}`] : []));
   const besideNote = beside.length > 0 ? ` (${beside.join("; ")})` : "";
   lines.push(`| a sidecar pair adds ≤ 1 ms p99 at ${RATE} rps | ${pair ? `${ms(addedP99)}${besideNote}` : "not in this run (--only)"} | ${verdict(pair ? addedP99 <= 1 : undefined)} |`);
   if (pair && plainPair) {
