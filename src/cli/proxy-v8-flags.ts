@@ -138,8 +138,24 @@ export function boundYoungGeneration(capMb = NEW_SPACE_CAP_MB): () => void {
  */
 export const OLD_GROWTH_PERCENT = 20;
 
-export function tuneOldGeneration(percent = OLD_GROWTH_PERCENT): void {
+/**
+ * How far from the last full GC's size to that limit (percent) the old generation grows before V8 starts
+ * marking it (`--incremental-marking-soft-trigger`, read each time V8 checks, so it holds when set at
+ * run time). Left to itself V8 starts as the old generation nears the limit, and what a saturated proxy
+ * promotes while the marking runs goes on top: the three-route caller's old space stood at 17.3 MB of
+ * pages for 10–17 MB of objects. A sidecar's limit is at least 8 MB above what is alive (V8's smallest
+ * step, above), so starting a quarter of the way takes the top of that sawtooth down by several MB, for
+ * about twice as many full GCs, each marking what is alive (about 11 MB) concurrently.
+ * Measured on the 2-core machine (2026-12-07, bench/RESULTS.md, Proxy): bench/proxy-memory/caller-routes.ts
+ * three times each, in turn, peaked at 72.0–73.6 MB against 76.0–77.8 MB (5 full GCs → 10–12 in its
+ * 30 s of saturation, their pauses 29 → 55 ms in all); CPU per request at saturation the same
+ * (cpu-per-request.ts --env-row, 5 rounds: a median 52 against 52 µs).
+ */
+export const OLD_MARKING_START_PERCENT = 25;
+
+export function tuneOldGeneration(percent = OLD_GROWTH_PERCENT, markingStartPercent = OLD_MARKING_START_PERCENT): void {
   setFlagsFromString(`--heap-growing-percent=${percent}`);
+  setFlagsFromString(`--incremental-marking-soft-trigger=${markingStartPercent}`);
   void gcFunction()?.({ type: "major", execution: "async" });
 }
 
