@@ -146,12 +146,13 @@ export const OLD_GROWTH_PERCENT = 20;
  * pages for 10–17 MB of objects. A sidecar's limit is at least 8 MB above what is alive (V8's smallest
  * step, above), so starting a quarter of the way takes the top of that sawtooth down by several MB, for
  * about twice as many full GCs, each marking what is alive (about 11 MB) concurrently.
- * Measured on the 2-core machine (2026-12-07, bench/RESULTS.md, Proxy): bench/proxy-memory/caller-routes.ts,
- * five times each in turn, peaked a median 3 MB lower (72.0–73.7 MB against 73.5–77.8 MB; its 30 s of
- * saturation took 10–12 full GCs against 5, their pauses 55 against 29 ms in all). It costs CPU where
- * a proxy promotes most: with every resilience layer on, 77 against 73 µs a request (cpu-per-request.ts
- * --baseline, higher in five rounds of five), on the plain route nothing measurable (52 against 52 µs).
- * The 4 MB new space made the same trade. Starting at half the way kept none of the memory (two runs).
+ * Measured on the 2-core machine (2026-12-07, bench/RESULTS.md, Proxy):
+ * bench/proxy-memory/caller-routes.ts, five times each in turn, peaked a median 3 MB lower (72.0–73.7
+ * MB against 73.5–77.8 MB; its 30 s of saturation took 10–12 full GCs against 4–5, their pauses 48–67
+ * against 20–29 ms in all). It costs CPU where a proxy promotes most: with every resilience layer on,
+ * 77 against 73 µs a request (cpu-per-request.ts --baseline, higher in five rounds of five), on the
+ * plain route nothing measurable (52 against 52 µs). The 4 MB new space made the same trade. Starting
+ * at half the way kept none of the memory (two runs).
  */
 export const OLD_MARKING_START_PERCENT = 25;
 
