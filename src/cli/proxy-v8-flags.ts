@@ -152,7 +152,7 @@ export const OLD_GROWTH_PERCENT = 20;
  * against 20–29 ms in all). It costs CPU where a proxy promotes most: with every resilience layer on,
  * 77 against 73 µs a request (cpu-per-request.ts --baseline, higher in five rounds of five), on the
  * plain route nothing measurable (52 against 52 µs). The 4 MB new space made the same trade. Starting
- * at half the way kept none of the memory (two runs).
+ * at half the way kept none of the memory (two runs). 0 leaves the start to V8, its default.
  */
 export const OLD_MARKING_START_PERCENT = 25;
 
