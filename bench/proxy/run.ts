@@ -278,13 +278,15 @@ function render(rows: Row[], memory: Record<string, { rssMb: number; peakMb: num
   lines.push(`| one proxy ≥ 0.6× HAProxy's throughput | ${measured ? `${worstSingle.toFixed(2)}× (the slower single-proxy path; median of the rounds' paired ratios)` : haproxyMissing ?? "not in this run (--only)"} | ${verdict(measured ? worstSingle >= 0.6 : undefined)} |`);
   // Beside the verdict's figure (the mTLS pair), what the plaintext pair and the floor's pairs added,
   // each that --only kept.
-  const beside = ([[plainPair, "plaintext pair"], [rows.find((r) => r.name === BARE_PAIR), "the bare Node.js pair"],
-    [rows.find((r) => r.name === BARE_TLS_PAIR), "the bare Node.js pair with a TLS hop"]] as const)
-    .flatMap(([row, label]) => (row ? [`${label} ${ms(row.latency!.p99 - direct.p99)}`] : []));
-  // The direct path's own tail, no proxy on it: this machine stalls every process for a few ms several
-  // times a second (bench/RESULTS.md, Proxy, "Where the pair's tail comes from"), which a path meets at
-  // its p99 the more processes it crosses; where the direct path's p99.9 is ms, so is that stall.
-  beside.push(`the direct path's own p99.9 ${ms(direct.p999)}, slowest ${ms(direct.max)}`);
+  // Last, the direct path's own tail, no proxy on it: this machine stalls every process for a few ms
+  // several times a second (bench/RESULTS.md, Proxy, "Where the pair's tail comes from"), which a path
+  // meets at its p99 the more processes it crosses; where the direct path's p99.9 is ms, so is that stall.
+  const beside = [
+    ...([[plainPair, "plaintext pair"], [rows.find((r) => r.name === BARE_PAIR), "the bare Node.js pair"],
+      [rows.find((r) => r.name === BARE_TLS_PAIR), "the bare Node.js pair with a TLS hop"]] as const)
+      .flatMap(([row, label]) => (row ? [`${label} ${ms(row.latency!.p99 - direct.p99)}`] : [])),
+    `the direct path's own p99.9 ${ms(direct.p999)}, slowest ${ms(direct.max)}`,
+  ];
   const besideNote = ` (${beside.join("; ")})`;
   lines.push(`| a sidecar pair adds ≤ 1 ms p99 at ${RATE} rps | ${pair ? `${ms(addedP99)}${besideNote}` : "not in this run (--only)"} | ${verdict(pair ? addedP99 <= 1 : undefined)} |`);
   if (pair && plainPair) {

@@ -151,7 +151,9 @@ export const OLD_GROWTH_PERCENT = 20;
  * MB against 73.5–77.8 MB; its 30 s of saturation took 10–12 full GCs against 4–5, their pauses 48–67
  * against 20–29 ms in all). It costs CPU where a proxy promotes most: with every resilience layer on,
  * 77 against 73 µs a request (cpu-per-request.ts --baseline, higher in five rounds of five), on the
- * plain route nothing measurable (52 against 52 µs). The 4 MB new space made the same trade. Starting
+ * plain route nothing measurable (52 against 52 µs). The 4 MB new space made the same trade. In whole
+ * bench/proxy runs that CPU left the throughput targets their margin on a quiet machine (one proxy
+ * 0.65–0.70× HAProxy, mTLS 0.83–0.88× of plaintext), not in congested hours (0.59×; 0.78×). Starting
  * at half the way kept none of the memory (two runs). 0 leaves the start to V8, its default.
  */
 export const OLD_MARKING_START_PERCENT = 25;
