@@ -152,8 +152,8 @@ export const OLD_GROWTH_PERCENT = 20;
  * against 20–29 ms in all). It costs CPU where a proxy promotes most: with every resilience layer on,
  * 77 against 73 µs a request (cpu-per-request.ts --baseline, higher in five rounds of five), on the
  * plain route nothing measurable (52 against 52 µs). The 4 MB new space made the same trade. In whole
- * bench/proxy runs that CPU left the throughput targets their margin on a quiet machine (one proxy
- * 0.65–0.70× HAProxy, mTLS 0.83–0.88× of plaintext), not in congested hours (0.59×; 0.78×). Starting
+ * bench/proxy runs that CPU left the throughput targets met on a quiet machine (one proxy 0.61–0.70×
+ * HAProxy, mTLS 0.83–0.89× of plaintext), not in congested hours (0.59×; 0.78×). Starting
  * at half the way kept none of the memory (two runs). 0 leaves the start to V8, its default.
  */
 export const OLD_MARKING_START_PERCENT = 25;
@@ -279,7 +279,10 @@ export type Tuning = (typeof TUNINGS)[number];
  * V8 tuned to collect the old generation early and to scavenge on the main thread; with "memory", its
  * young generation bounded and undici's HTTP parser compiled now, memory-light (below); an
  * `oldGenerationBudgetMb` above 0 also forces a full GC past that growth (`typemesh proxy
- * --old-generation-budget`).
+ * --old-generation-budget`). Together, as "memory" sets them, these cost latency as well as CPU: a
+ * pair of bare Node.js proxies given them added a median 0.47 ms more at p99 at 1,000 rps, sixteen
+ * paired rounds on the 2-core machine (bench/RESULTS.md, Proxy, "Runs on 2026-12-07, the last of the
+ * day"), about what typemesh's pair sits above that floor. Which of them costs it is not measured.
  */
 export function setSidecarV8Flags({ oldGenerationBudgetMb, tune = "memory" }: { oldGenerationBudgetMb: number; tune?: Tuning }): void {
   if (tune === "memory") precompileHttpParser();
